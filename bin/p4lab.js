@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+import('../dist/kernel-lib/cli/main.js').then((m) => m.main(process.argv)).catch((err) => {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND') {
+    console.error('p4lab is not built yet: run `npm run setup` in the p4lab folder.');
+  } else {
+    console.error(`p4lab: ${err && err.message ? err.message : err}`);
+  }
+  process.exit(1);
+});
