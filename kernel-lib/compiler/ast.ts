@@ -5,8 +5,8 @@ export interface Span {
   file: string;
   line: number; // 1-based
   col: number; // 1-based
-  end: number; // offset one past the last character, in the preprocessed text
-  start: number; // offset of the first character
+  end: number; // offset one past the last character, in the original text of `file`
+  start: number; // offset of the first character, in the original text of `file`
 }
 
 export interface Node {
