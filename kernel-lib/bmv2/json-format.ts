@@ -22,6 +22,9 @@ export type Bmv2Value =
   | { type: 'runtime_data'; value: number }
   | { type: 'parse_vset'; value: string }
   | { type: 'field_list'; value: number }
+  | { type: 'regular'; value: string } // extract/emit operand: a header
+  | { type: 'stack'; value: string } // extract operand: the next element of a header stack
+  | { type: 'parameters_vector'; value: Bmv2Value[] } // log_msg's arguments
   | { type: 'expression'; value: Bmv2Expression | Bmv2Value };
 
 // `left` is null for unary operators; the ternary `?` carries `cond`.
