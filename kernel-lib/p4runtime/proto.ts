@@ -1,0 +1,116 @@
+// Loads p4lab's own P4Runtime .proto declarations (kernel-lib/p4runtime/proto/)
+// for protobufjs and for grpc-js. This is the one place where the conversion
+// between protobuf messages and JavaScript objects is decided; the server, the
+// client and the P4Info writer all use it:
+//
+//   keepCase: true   field names stay snake_case as in the .proto (table_id)
+//   longs: String    64-bit integers are decimal strings ("42"); convert with BigInt()
+//   enums: String    enums are their names ("INSERT")
+//   bytes: Buffer    bytes fields are Buffers
+//   defaults: false  fields at their default are absent (undefined), so an
+//                    unset message (e.g. Index) differs from a zero one
+//   oneofs: true     each oneof also appears as a virtual field holding the
+//                    name of the member that is set (entity.entity === 'table_entry')
+//
+// When sending, protobufjs accepts numbers, decimal strings or bigint-free
+// Long-likes for 64-bit fields, and Buffer/Uint8Array for bytes.
+import { fileURLToPath } from 'node:url';
+import { isAbsolute, join } from 'node:path';
+import protobuf from 'protobufjs';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+/** Directory holding the .proto tree (next to this module, in kernel-lib/ and in dist/). */
+export const PROTO_DIR = fileURLToPath(new URL('./proto/', import.meta.url));
+
+/** The entry file; it imports p4data, p4info, p4types and google.rpc.Status. */
+const ENTRY = 'p4/v1/p4runtime.proto';
+const EXTRA = ['google/rpc/code.proto'];
+
+export const CONVERSION = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  bytes: Buffer,
+  defaults: false,
+  oneofs: true,
+} as const;
+
+/** Options for protobufjs `Type.toObject` that match what grpc-js hands to handlers. */
+export const TO_OBJECT: protobuf.IConversionOptions = {
+  longs: String,
+  enums: String,
+  bytes: Buffer,
+  defaults: false,
+  oneofs: true,
+};
+
+let root: protobuf.Root | undefined;
+let packageDefinition: protoLoader.PackageDefinition | undefined;
+
+/** The protobufjs Root with every P4Runtime, P4Info and google.rpc type (cached). */
+export function loadP4RuntimeRoot(): protobuf.Root {
+  if (!root) {
+    const r = new protobuf.Root();
+    r.resolvePath = (_origin, target) => (isAbsolute(target) ? target : join(PROTO_DIR, target));
+    r.loadSync([ENTRY, ...EXTRA], { keepCase: true });
+    r.resolveAll();
+    root = r;
+  }
+  return root;
+}
+
+/** The message type of a fully qualified name, e.g. `p4.v1.WriteRequest`. */
+export function messageType(fullName: string): protobuf.Type {
+  return loadP4RuntimeRoot().lookupType(fullName);
+}
+
+function loadPackageDefinition(): protoLoader.PackageDefinition {
+  packageDefinition ??= protoLoader.loadSync([ENTRY, ...EXTRA], { ...CONVERSION, includeDirs: [PROTO_DIR] });
+  return packageDefinition;
+}
+
+/** The `p4.v1.P4Runtime` service for `grpc.Server.addService`. */
+export function p4runtimeServiceDefinition(): grpc.ServiceDefinition {
+  return p4runtimeClientConstructor().service;
+}
+
+/** The generated grpc-js client class of `p4.v1.P4Runtime` (`new Client(address, credentials)`). */
+export function p4runtimeClientConstructor(): grpc.ServiceClientConstructor {
+  const loaded = grpc.loadPackageDefinition(loadPackageDefinition()) as unknown as {
+    p4: { v1: { P4Runtime: grpc.ServiceClientConstructor } };
+  };
+  return loaded.p4.v1.P4Runtime;
+}
+
+const TYPE_URL_PREFIX = 'type.googleapis.com/';
+
+export interface AnyMessage {
+  type_url: string;
+  value: Buffer;
+}
+
+/** Packs a plain object of message type `fullName` into a google.protobuf.Any. */
+export function packAny(fullName: string, object: object): AnyMessage {
+  const type = messageType(fullName);
+  return { type_url: TYPE_URL_PREFIX + fullName, value: Buffer.from(type.encode(type.fromObject(object)).finish()) };
+}
+
+/** Unpacks an Any whose type is `fullName`; undefined when it holds another type. */
+export function unpackAny<T = Record<string, unknown>>(any: { type_url?: string; value?: Uint8Array }, fullName: string): T | undefined {
+  if (any.type_url !== TYPE_URL_PREFIX + fullName) return undefined;
+  const type = messageType(fullName);
+  return type.toObject(type.decode(any.value ?? new Uint8Array()), TO_OBJECT) as T;
+}
+
+/** Encodes a plain object as the bytes of message type `fullName`. */
+export function encodeMessage(fullName: string, object: object): Buffer {
+  const type = messageType(fullName);
+  return Buffer.from(type.encode(type.fromObject(object)).finish());
+}
+
+/** Decodes bytes of message type `fullName` into a plain object (CONVERSION rules). */
+export function decodeMessage<T = Record<string, unknown>>(fullName: string, bytes: Uint8Array): T {
+  const type = messageType(fullName);
+  return type.toObject(type.decode(bytes), TO_OBJECT) as T;
+}
