@@ -1,0 +1,44 @@
+// `p4lab switch`: the software switch, a drop-in for simple_switch_grpc.
+import type { Command } from 'commander';
+import type { SwitchArgs } from '../../switch/main.js';
+
+export function registerSwitch(program: Command): void {
+  program
+    .command('switch')
+    .summary('run a P4 software switch (BMv2 JSON, v1model) serving P4Runtime')
+    .description(
+      'Run a P4 software switch: executes a BMv2 JSON program with v1model semantics on AF_PACKET ports ' +
+        'and serves P4Runtime, the p4lab target service (queues, link emulation, port statistics, pcap) ' +
+        'and gRPC health on one address. Options mirror simple_switch_grpc, but the default address is loopback.',
+    )
+    .argument('[program]', 'BMv2 JSON file to run (or --no-p4)')
+    .option('--no-p4', 'start without a program; load one with SetForwardingPipelineConfig')
+    .option('--device-id <n>', 'P4Runtime device id', '0')
+    .option('--grpc-server-addr <host:port>', 'gRPC address (port 0: any free port)', '127.0.0.1:9559')
+    .option('-i, --interface <port@iface>', 'bind a port to an interface; repeat for each port', collect, [])
+    .option('--cpu-port <n>', 'logical port for packet-in/packet-out (not 0, not 511)')
+    .option('--pcap <dir>', 'write <iface>_in.pcap and <iface>_out.pcap per port into this directory')
+    .option('--log-level <level>', 'trace, debug, info, warn, error or off', 'info')
+    .option('--log-file <file>', 'write the log to this file instead of stderr')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'When ready, it prints one line on stdout:',
+        '  p4lab-switch ready device=<id> grpc=<addr> ports=<n>',
+        'SIGTERM or SIGINT closes the ports, flushes the pcap files and exits 0.',
+        '',
+        'Example:',
+        '  p4lab switch -i 1@veth1 -i 2@veth2 --grpc-server-addr 127.0.0.1:9559 build/router.json',
+      ].join('\n'),
+    )
+    .action(async (programPath: string | undefined, opts: Omit<SwitchArgs, 'program'>) => {
+      // Loaded on use: other commands need neither gRPC nor the dataplane.
+      const { parseSwitchArgs, runSwitch } = await import('../../switch/main.js');
+      await runSwitch(parseSwitchArgs({ ...opts, program: programPath }));
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,90 @@
+// Typed access to p4lab's native addon (build/native/p4lab_native.node), which
+// scripts/setup.d/20-native.sh builds from kernel-lib/native/src.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { P4labError } from '../errors.js';
+
+/** Counters the native side keeps per port (kernel drops are accumulated). */
+export interface NativePortStats {
+  ifname: string;
+  kernelDrops: number; // dropped by the kernel: the socket buffer was full
+  rxTruncated: number; // larger than a receive slot
+  txErrors: number; // refused by the socket on transmit
+}
+
+/**
+ * AF_PACKET sockets, one per switch port. Received packets are delivered in
+ * batches: `onBatch(count)` is called with packet i at
+ * `rxData[rxOffsets[i] .. + rxLengths[i]]`, from port `rxPorts[i]`; the arrays are
+ * reused by the next batch.
+ */
+export interface PacketIo {
+  readonly rxData: Buffer;
+  readonly rxOffsets: Uint32Array;
+  readonly rxLengths: Uint32Array;
+  readonly rxPorts: Uint32Array;
+  /** Throws an Error whose `code` is IFACE_NOT_FOUND, IFACE_DOWN, IFACE_ERROR or PORT_IN_USE. */
+  open(port: number, ifname: string): void;
+  close(port: number): boolean;
+  /** Copies the packet into the port's transmit batch; false when the port is not open. */
+  send(port: number, data: Uint8Array, offset: number, length: number): boolean;
+  /** Transmits every staged packet (sendmmsg per port). */
+  flush(): void;
+  stats(port: number): NativePortStats | undefined;
+  closeAll(): void;
+}
+
+/** A one-shot timer on CLOCK_MONOTONIC with microsecond-level precision. */
+export interface PreciseTimer {
+  armAt(monotonicNs: number): void;
+  disarm(): void;
+  close(): void;
+}
+
+export interface NativeAddon {
+  PacketIo: new (batch: number, slotSize: number, onBatch: (count: number) => void) => PacketIo;
+  PreciseTimer: new (callback: () => void) => PreciseTimer;
+  monotonicNs(): number;
+  realtimeNs(): number;
+  copyBytes(dst: Uint8Array, dstOffset: number, src: Uint8Array, srcOffset: number, length: number): void;
+}
+
+export type NativeErrorCode = 'IFACE_NOT_FOUND' | 'IFACE_DOWN' | 'IFACE_ERROR' | 'PORT_IN_USE';
+
+/** The `code` a native call put on its error, if any. */
+export function nativeErrorCode(err: unknown): NativeErrorCode | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(IFACE_|PORT_IN_USE)/.test(code) ? (code as NativeErrorCode) : undefined;
+}
+
+let addon: NativeAddon | undefined;
+
+/** Loads the addon once; a P4labError says how to build it when it is missing. */
+export function loadNative(): NativeAddon {
+  if (addon) return addon;
+  const path = findAddon();
+  if (!path) {
+    throw new P4labError('the native addon build/native/p4lab_native.node is missing', 'build it with: npm run setup');
+  }
+  addon = createRequire(import.meta.url)(path) as NativeAddon;
+  return addon;
+}
+
+/** The load generator built next to the addon (bench/switch.ts uses it). */
+export function pktgenPath(): string | undefined {
+  const addonPath = findAddon();
+  return addonPath ? join(dirname(addonPath), 'p4lab_pktgen') : undefined;
+}
+
+// Works from the sources (kernel-lib/native) and from dist/kernel-lib/native.
+function findAddon(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'build', 'native', 'p4lab_native.node');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  return undefined;
+}

@@ -1,0 +1,366 @@
+#include "packet_io.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace p4lab {
+
+namespace {
+
+// Room in front of each receive slot so a VLAN tag the kernel stripped (veth
+// offloads it into skb metadata) can be put back without moving the payload.
+constexpr uint32_t kHeadroom = 4;
+constexpr int kSocketBuffer = 8 << 20;
+constexpr size_t kControlSize = CMSG_SPACE(sizeof(struct tpacket_auxdata));
+// Batches read per wake-up: enough to drain a burst, bounded so one busy port
+// cannot starve the others or the gRPC server.
+constexpr int kBatchesPerWake = 4;
+
+std::string ErrnoText(int err) { return std::string(strerror(err)); }
+
+// Why opening a port failed, as the `code` of the JS error.
+enum class OpenFailure { kNone, kNotFound, kDown, kSystem };
+
+const char* FailureCode(OpenFailure f) {
+  switch (f) {
+    case OpenFailure::kNotFound: return "IFACE_NOT_FOUND";
+    case OpenFailure::kDown: return "IFACE_DOWN";
+    default: return "IFACE_ERROR";
+  }
+}
+
+int OpenSocket(const std::string& ifname, std::string* error, OpenFailure* failure) {
+  *failure = OpenFailure::kSystem;
+  unsigned ifindex = if_nametoindex(ifname.c_str());
+  if (ifindex == 0) {
+    *error = "interface '" + ifname + "' not found; create it first (ip link add ...) or fix the name";
+    *failure = OpenFailure::kNotFound;
+    return -1;
+  }
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  if (fd < 0) {
+    *error = "cannot open a packet socket for '" + ifname + "': " + ErrnoText(errno) +
+             (errno == EPERM ? " (run as root or grant CAP_NET_RAW)" : "");
+    return -1;
+  }
+  struct ifreq ifr {};
+  strncpy(ifr.ifr_name, ifname.c_str(), IFNAMSIZ - 1);
+  if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP)) {
+    close(fd);
+    *error = "interface '" + ifname + "' is down; bring it up with: ip link set " + ifname + " up";
+    *failure = OpenFailure::kDown;
+    return -1;
+  }
+  int one = 1;
+  int size = kSocketBuffer;
+  // FORCE variants exceed the sysctl caps as root; fall back quietly otherwise.
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+  setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one);
+  struct sockaddr_ll addr {};
+  addr.sll_family = AF_PACKET;
+  addr.sll_protocol = htons(ETH_P_ALL);
+  addr.sll_ifindex = static_cast<int>(ifindex);
+  if (bind(fd, reinterpret_cast<struct sockaddr*>(&addr), sizeof addr) != 0) {
+    *error = "cannot bind to interface '" + ifname + "': " + ErrnoText(errno);
+    close(fd);
+    return -1;
+  }
+  struct packet_mreq mreq {};
+  mreq.mr_ifindex = static_cast<int>(ifindex);
+  mreq.mr_type = PACKET_MR_PROMISC;
+  if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq, sizeof mreq) != 0) {
+    *error = "cannot make interface '" + ifname + "' promiscuous: " + ErrnoText(errno);
+    close(fd);
+    return -1;
+  }
+  // Packets queued before bind may belong to any interface: drain them.
+  uint8_t scratch[64];
+  while (recv(fd, scratch, sizeof scratch, MSG_DONTWAIT) >= 0) {
+  }
+  return fd;
+}
+
+// Puts back the VLAN tag recorded in the auxiliary data, if any; returns
+// whether it did (the packet then starts kHeadroom bytes earlier).
+bool RestoreVlan(struct msghdr* hdr, uint8_t* packet, uint32_t length) {
+  if (length < 12) return false;
+  for (struct cmsghdr* c = CMSG_FIRSTHDR(hdr); c != nullptr; c = CMSG_NXTHDR(hdr, c)) {
+    if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) continue;
+    struct tpacket_auxdata aux;
+    memcpy(&aux, CMSG_DATA(c), sizeof aux);
+    if (!(aux.tp_status & TP_STATUS_VLAN_VALID) && aux.tp_vlan_tci == 0) return false;
+    uint16_t tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid : ETH_P_8021Q;
+    memmove(packet - kHeadroom, packet, 12);
+    uint8_t* tag = packet - kHeadroom + 12;
+    tag[0] = tpid >> 8;
+    tag[1] = tpid & 0xff;
+    tag[2] = aux.tp_vlan_tci >> 8;
+    tag[3] = aux.tp_vlan_tci & 0xff;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Napi::Function PacketIo::Define(Napi::Env env) {
+  return DefineClass(env, "PacketIo",
+                     {
+                         InstanceMethod("open", &PacketIo::Open),
+                         InstanceMethod("close", &PacketIo::Close),
+                         InstanceMethod("send", &PacketIo::Send),
+                         InstanceMethod("flush", &PacketIo::Flush),
+                         InstanceMethod("stats", &PacketIo::Stats),
+                         InstanceMethod("closeAll", &PacketIo::CloseAll),
+                     });
+}
+
+// new PacketIo(batch, slotSize, onBatch(count))
+PacketIo::PacketIo(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PacketIo>(info), env_(info.Env()) {
+  if (info.Length() != 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsFunction())
+    throw Napi::TypeError::New(env_, "PacketIo(batch, slotSize, onBatch)");
+  batch_ = info[0].As<Napi::Number>().Uint32Value();
+  slotSize_ = info[1].As<Napi::Number>().Uint32Value();
+  if (batch_ == 0 || batch_ > 1024 || slotSize_ < 64 + kHeadroom || slotSize_ > 65536)
+    throw Napi::RangeError::New(env_, "PacketIo: batch must be 1..1024 and slotSize 68..65536");
+  onBatch_ = Napi::Persistent(info[2].As<Napi::Function>());
+  asyncContext_ = std::make_unique<Napi::AsyncContext>(env_, "p4lab:PacketIo");
+
+  auto data = Napi::Buffer<uint8_t>::New(env_, size_t(batch_) * slotSize_);
+  auto offsets = Napi::Uint32Array::New(env_, batch_);
+  auto lengths = Napi::Uint32Array::New(env_, batch_);
+  auto ports = Napi::Uint32Array::New(env_, batch_);
+  rxBase_ = data.Data();
+  rxOffBase_ = offsets.Data();
+  rxLenBase_ = lengths.Data();
+  rxPortBase_ = ports.Data();
+  rxData_ = Napi::Persistent(data);
+  rxOffsets_ = Napi::Persistent(offsets);
+  rxLengths_ = Napi::Persistent(lengths);
+  rxPorts_ = Napi::Persistent(ports);
+  Napi::Object self = info.This().As<Napi::Object>();
+  self.Set("rxData", data);
+  self.Set("rxOffsets", offsets);
+  self.Set("rxLengths", lengths);
+  self.Set("rxPorts", ports);
+
+  rxMsgs_.resize(batch_);
+  rxIov_.resize(batch_);
+  rxControl_.resize(batch_ * kControlSize);
+  for (uint32_t i = 0; i < batch_; i++) {
+    rxIov_[i].iov_base = rxBase_ + size_t(i) * slotSize_ + kHeadroom;
+    rxIov_[i].iov_len = slotSize_ - kHeadroom;
+  }
+}
+
+PacketIo::~PacketIo() {
+  for (auto& [port, sock] : ports_) {
+    // The loop may already be gone at teardown; the fd is all that matters then.
+    if (sock->fd >= 0) close(sock->fd);
+  }
+}
+
+// open(port, ifname): adds a port; throws naming the interface on failure.
+Napi::Value PacketIo::Open(const Napi::CallbackInfo& info) {
+  if (info.Length() != 2 || !info[0].IsNumber() || !info[1].IsString())
+    throw Napi::TypeError::New(env_, "open(port, ifname)");
+  uint32_t port = info[0].As<Napi::Number>().Uint32Value();
+  std::string ifname = info[1].As<Napi::String>().Utf8Value();
+  if (ports_.count(port)) {
+    Napi::Error e = Napi::Error::New(env_, "port " + std::to_string(port) + " is already open");
+    e.Set("code", "PORT_IN_USE");
+    throw e;
+  }
+  std::string error;
+  OpenFailure failure;
+  int fd = OpenSocket(ifname, &error, &failure);
+  if (fd < 0) {
+    Napi::Error e = Napi::Error::New(env_, error);
+    e.Set("code", FailureCode(failure));
+    throw e;
+  }
+
+  auto* sock = new PortSocket();
+  sock->owner = this;
+  sock->port = port;
+  sock->fd = fd;
+  sock->ifname = ifname;
+  sock->txSlab.resize(size_t(batch_) * slotSize_);
+  sock->txMsgs.resize(batch_);
+  sock->txIov.resize(batch_);
+  for (uint32_t i = 0; i < batch_; i++) {
+    sock->txIov[i].iov_base = sock->txSlab.data() + size_t(i) * slotSize_;
+    sock->txMsgs[i].msg_hdr.msg_iov = &sock->txIov[i];
+    sock->txMsgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  uv_loop_t* loop = nullptr;
+  napi_get_uv_event_loop(env_, &loop);
+  uv_poll_init(loop, &sock->poll, fd);
+  sock->poll.data = sock;
+  uv_poll_start(&sock->poll, UV_READABLE, &PacketIo::OnReadable);
+  if (ports_.empty()) self_ = Napi::Persistent(info.This().As<Napi::Object>());
+  ports_[port] = sock;
+  return env_.Undefined();
+}
+
+void PacketIo::ClosePort(std::map<uint32_t, PortSocket*>::iterator it) {
+  PortSocket* sock = it->second;
+  FlushPort(sock);
+  ports_.erase(it);
+  uv_poll_stop(&sock->poll);
+  close(sock->fd);
+  sock->fd = -1;
+  uv_close(reinterpret_cast<uv_handle_t*>(&sock->poll),
+           [](uv_handle_t* h) { delete static_cast<PortSocket*>(h->data); });
+  if (ports_.empty()) self_.Reset();
+}
+
+Napi::Value PacketIo::Close(const Napi::CallbackInfo& info) {
+  uint32_t port = info[0].As<Napi::Number>().Uint32Value();
+  auto it = ports_.find(port);
+  if (it == ports_.end()) return Napi::Boolean::New(env_, false);
+  ClosePort(it);
+  return Napi::Boolean::New(env_, true);
+}
+
+Napi::Value PacketIo::CloseAll(const Napi::CallbackInfo&) {
+  while (!ports_.empty()) ClosePort(ports_.begin());
+  return env_.Undefined();
+}
+
+void PacketIo::OnReadable(uv_poll_t* handle, int status, int) {
+  auto* sock = static_cast<PortSocket*>(handle->data);
+  if (status < 0) {
+    // A socket error (ENETDOWN while the interface is down or deleted): libuv
+    // stops polling on it. Clear the error and poll again, so the port works
+    // again once the interface is back up.
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(sock->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    uv_poll_start(handle, UV_READABLE, &PacketIo::OnReadable);
+    return;
+  }
+  sock->owner->Receive(sock);
+}
+
+void PacketIo::Receive(PortSocket* sock) {
+  const uint32_t port = sock->port;
+  for (int round = 0; round < kBatchesPerWake; round++) {
+    for (uint32_t i = 0; i < batch_; i++) {
+      struct msghdr& h = rxMsgs_[i].msg_hdr;
+      h.msg_name = nullptr;
+      h.msg_namelen = 0;
+      h.msg_iov = &rxIov_[i];
+      h.msg_iovlen = 1;
+      h.msg_control = rxControl_.data() + i * kControlSize;
+      h.msg_controllen = kControlSize;
+      h.msg_flags = 0;
+    }
+    int n = recvmmsg(sock->fd, rxMsgs_.data(), batch_, MSG_DONTWAIT, nullptr);
+    if (n <= 0) return;
+    uint32_t count = 0;
+    for (int i = 0; i < n; i++) {
+      struct msghdr& h = rxMsgs_[i].msg_hdr;
+      uint32_t length = rxMsgs_[i].msg_len;
+      if (h.msg_flags & MSG_TRUNC) {
+        sock->rxTruncated++;
+        continue;
+      }
+      uint8_t* packet = static_cast<uint8_t*>(rxIov_[i].iov_base);
+      uint32_t offset = uint32_t(packet - rxBase_);
+      if (RestoreVlan(&h, packet, length)) {
+        offset -= kHeadroom;
+        length += kHeadroom;
+      }
+      // Slots are compacted in place of the truncated ones by index only; the
+      // data stays where the kernel wrote it.
+      rxOffBase_[count] = offset;
+      rxLenBase_[count] = length;
+      rxPortBase_[count] = port;
+      count++;
+    }
+    const bool drained = uint32_t(n) < batch_;
+    if (count > 0) {
+      Napi::HandleScope scope(env_);
+      try {
+        onBatch_.MakeCallback(env_.Global(), {Napi::Number::New(env_, count)}, *asyncContext_);
+      } catch (const Napi::Error& e) {
+        // No JavaScript frame to throw into: report it as an uncaught exception.
+        napi_fatal_exception(env_, e.Value());
+      }
+      // The callback may have closed this port (then `this` may be collected): touch nothing more.
+      if (sock->fd < 0) return;
+    }
+    if (drained) return;
+  }
+}
+
+// send(port, data, offset, length): stages one packet; false when the port is
+// not open. The bytes are copied, so `data` may be reused at once.
+Napi::Value PacketIo::Send(const Napi::CallbackInfo& info) {
+  uint32_t port = info[0].As<Napi::Number>().Uint32Value();
+  auto it = ports_.find(port);
+  if (it == ports_.end()) return Napi::Boolean::New(env_, false);
+  PortSocket* sock = it->second;
+  auto data = info[1].As<Napi::Uint8Array>();
+  size_t offset = info[2].As<Napi::Number>().Uint32Value();
+  size_t length = info[3].As<Napi::Number>().Uint32Value();
+  if (offset + length > data.ByteLength() || length > slotSize_)
+    throw Napi::RangeError::New(env_, "send: packet outside its buffer or larger than a slot");
+  if (sock->txPending == batch_) FlushPort(sock);
+  uint32_t slot = sock->txPending++;
+  memcpy(sock->txIov[slot].iov_base, data.Data() + offset, length);
+  sock->txIov[slot].iov_len = length;
+  return Napi::Boolean::New(env_, true);
+}
+
+void PacketIo::FlushPort(PortSocket* sock) {
+  uint32_t done = 0;
+  while (done < sock->txPending) {
+    int n = sendmmsg(sock->fd, sock->txMsgs.data() + done, sock->txPending - done, MSG_DONTWAIT);
+    if (n <= 0) {
+      // Socket buffer full or interface gone: the rest of the batch is lost,
+      // as on a real port whose transmit ring overflowed.
+      sock->txErrors += sock->txPending - done;
+      break;
+    }
+    done += uint32_t(n);
+  }
+  sock->txPending = 0;
+}
+
+Napi::Value PacketIo::Flush(const Napi::CallbackInfo&) {
+  for (auto& [port, sock] : ports_)
+    if (sock->txPending) FlushPort(sock);
+  return env_.Undefined();
+}
+
+// stats(port): kernel and native counters of one port, or undefined.
+Napi::Value PacketIo::Stats(const Napi::CallbackInfo& info) {
+  uint32_t port = info[0].As<Napi::Number>().Uint32Value();
+  auto it = ports_.find(port);
+  if (it == ports_.end()) return env_.Undefined();
+  PortSocket* sock = it->second;
+  struct tpacket_stats st {};
+  socklen_t len = sizeof st;
+  if (getsockopt(sock->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) sock->kernelDrops += st.tp_drops;
+  Napi::Object out = Napi::Object::New(env_);
+  out.Set("ifname", sock->ifname);
+  out.Set("kernelDrops", double(sock->kernelDrops));
+  out.Set("rxTruncated", double(sock->rxTruncated));
+  out.Set("txErrors", double(sock->txErrors));
+  return out;
+}
+
+}  // namespace p4lab

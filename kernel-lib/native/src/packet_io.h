@@ -1,0 +1,75 @@
+// AF_PACKET ports driven by libuv: one raw socket per switch port, batched
+// receive (recvmmsg) into one preallocated buffer shared with JavaScript, and
+// batched transmit (sendmmsg) from per-port staging slabs.
+#pragma once
+#include <napi.h>
+#include <uv.h>
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace p4lab {
+
+class PacketIo;
+
+struct PortSocket {
+  PacketIo* owner = nullptr;
+  uint32_t port = 0;
+  int fd = -1;
+  std::string ifname;
+  uv_poll_t poll{};
+  // Transmit staging: packets queued by send() until flush() or the slab fills.
+  std::vector<uint8_t> txSlab;
+  std::vector<struct mmsghdr> txMsgs;
+  std::vector<struct iovec> txIov;
+  uint32_t txPending = 0;
+  uint64_t rxTruncated = 0;
+  uint64_t txErrors = 0;
+  uint64_t kernelDrops = 0;  // accumulated: the kernel resets its counter on each read
+};
+
+class PacketIo : public Napi::ObjectWrap<PacketIo> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit PacketIo(const Napi::CallbackInfo& info);
+  ~PacketIo() override;
+
+ private:
+  Napi::Value Open(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value Flush(const Napi::CallbackInfo& info);
+  Napi::Value Stats(const Napi::CallbackInfo& info);
+  Napi::Value CloseAll(const Napi::CallbackInfo& info);
+
+  static void OnReadable(uv_poll_t* handle, int status, int events);
+  void Receive(PortSocket* sock);
+  void FlushPort(PortSocket* sock);
+  void ClosePort(std::map<uint32_t, PortSocket*>::iterator it);
+
+  uint32_t batch_;
+  uint32_t slotSize_;
+  Napi::Env env_;
+  Napi::FunctionReference onBatch_;
+  Napi::ObjectReference self_;  // keeps `this` alive while sockets are open
+  std::unique_ptr<Napi::AsyncContext> asyncContext_;
+  Napi::Reference<Napi::Buffer<uint8_t>> rxData_;
+  Napi::Reference<Napi::Uint32Array> rxOffsets_;
+  Napi::Reference<Napi::Uint32Array> rxLengths_;
+  Napi::Reference<Napi::Uint32Array> rxPorts_;
+  uint8_t* rxBase_ = nullptr;
+  uint32_t* rxOffBase_ = nullptr;
+  uint32_t* rxLenBase_ = nullptr;
+  uint32_t* rxPortBase_ = nullptr;
+  std::vector<struct mmsghdr> rxMsgs_;
+  std::vector<struct iovec> rxIov_;
+  std::vector<uint8_t> rxControl_;
+  std::map<uint32_t, PortSocket*> ports_;
+};
+
+}  // namespace p4lab

@@ -1,0 +1,264 @@
+// The switch's ports: one AF_PACKET socket each (native), wire counters, an
+// optional pcap pair per port and the emulated link on the transmit side.
+// Ports come and go at run time. Packets reach the handler as views into the
+// shared receive buffer (created once per slot), so receiving allocates nothing.
+import { join } from 'node:path';
+import { P4labError } from '../../errors.js';
+import { loadNative, nativeErrorCode, type NativeAddon, type PacketIo } from '../../native/index.js';
+import { LinkEmulator } from '../link/link.js';
+import { PcapWriter } from './pcap-writer.js';
+
+/** Receive batch size and the largest frame received (jumbo frames fit). */
+const BATCH = 64;
+const SLOT_BYTES = 9216 + 64;
+/** The native side keeps this many bytes in front of each slot for a VLAN tag. */
+const HEADROOM = 4;
+export const MAX_PORT = 510; // 9-bit port numbers; 511 is the drop port
+
+export interface PortCounters {
+  rxPackets: number;
+  rxBytes: number;
+  txPackets: number; // put on the wire (after link emulation)
+  txBytes: number;
+}
+
+export interface PortInfo {
+  port: number;
+  iface: string;
+  counters: PortCounters;
+  kernelDrops: number;
+  rxTruncated: number;
+  txErrors: number;
+  link: LinkEmulator;
+}
+
+interface Port {
+  port: number;
+  iface: string;
+  counters: PortCounters;
+  link: LinkEmulator;
+  pcapIn: PcapWriter | undefined;
+  pcapOut: PcapWriter | undefined;
+}
+
+export type ReceiveHandler = (port: number, data: Uint8Array, length: number) => void;
+
+export class PortError extends P4labError {
+  constructor(
+    readonly code: 'INVALID_PORT' | 'PORT_IN_USE' | 'PORT_NOT_FOUND' | 'IFACE_NOT_FOUND' | 'IFACE_DOWN' | 'IFACE_ERROR',
+    message: string,
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
+export class PortSet {
+  private readonly native: NativeAddon;
+  private readonly io: PacketIo;
+  private readonly ports = new Map<number, Port>();
+  private readonly byNumber = new Array<Port | undefined>(MAX_PORT + 2).fill(undefined); // by port number, 511 included
+  private readonly views: Uint8Array[] = [];
+  private pcapDir: string | undefined;
+  /** Packets the dataplane sent to a port number no interface is bound to. */
+  unboundDrops = 0;
+  /** Monotonic and (while capturing) realtime clocks in ns, read once per batch. */
+  nowNs = 0;
+  realtimeNs = 0;
+
+  constructor(
+    private readonly onReceive: ReceiveHandler,
+    private readonly afterBatch: () => void,
+    /** Problems that do not stop forwarding (a pcap file that cannot be written). */
+    private readonly onWarning: (message: string) => void,
+  ) {
+    this.native = loadNative();
+    this.io = new this.native.PacketIo(BATCH, SLOT_BYTES, (count) => this.receiveBatch(count));
+    const rx = this.io.rxData;
+    for (let i = 0; i < BATCH; i++) {
+      const base = rx.byteOffset + i * SLOT_BYTES;
+      this.views.push(new Uint8Array(rx.buffer, base, SLOT_BYTES)); // VLAN tag restored
+      this.views.push(new Uint8Array(rx.buffer, base + HEADROOM, SLOT_BYTES - HEADROOM));
+    }
+  }
+
+  /** Opens `iface` as `port`; a PortError names the problem and the fix. */
+  add(port: number, iface: string): void {
+    if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) {
+      throw new PortError('INVALID_PORT', `port number ${port} is out of range`, `use 0..${MAX_PORT} (511 is the drop port)`);
+    }
+    if (this.ports.has(port)) {
+      throw new PortError('PORT_IN_USE', `port ${port} is already bound to ${this.ports.get(port)!.iface}`, 'remove it first or pick another number');
+    }
+    for (const p of this.ports.values()) {
+      if (p.iface === iface) throw new PortError('PORT_IN_USE', `interface ${iface} is already port ${p.port}`, 'bind each interface once');
+    }
+    try {
+      this.io.open(port, iface);
+    } catch (err) {
+      throw openError(iface, err);
+    }
+    const entry: Port = {
+      port,
+      iface,
+      counters: { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0 },
+      link: new LinkEmulator((data, offset, length) => this.sendNow(entry, data, offset, length)),
+      pcapIn: undefined,
+      pcapOut: undefined,
+    };
+    if (this.pcapDir !== undefined) {
+      try {
+        this.openPcaps(entry, this.pcapDir);
+      } catch (err) {
+        this.io.close(port);
+        throw err;
+      }
+    }
+    this.ports.set(port, entry);
+    this.byNumber[port] = entry;
+  }
+
+  /** Closes a port; packets its link still holds are discarded. */
+  remove(port: number): void {
+    const entry = this.ports.get(port);
+    if (!entry) throw new PortError('PORT_NOT_FOUND', `port ${port} does not exist`, 'list the ports with the target service (ListPorts)');
+    this.io.close(port);
+    this.closePcaps(entry);
+    this.ports.delete(port);
+    this.byNumber[port] = undefined;
+  }
+
+  get size(): number {
+    return this.ports.size;
+  }
+
+  link(port: number): LinkEmulator | undefined {
+    return this.ports.get(port)?.link;
+  }
+
+  list(): PortInfo[] {
+    return [...this.ports.values()]
+      .sort((a, b) => a.port - b.port)
+      .map((p) => {
+        const s = this.io.stats(p.port);
+        return {
+          port: p.port,
+          iface: p.iface,
+          counters: { ...p.counters },
+          kernelDrops: s?.kernelDrops ?? 0,
+          rxTruncated: s?.rxTruncated ?? 0,
+          txErrors: s?.txErrors ?? 0,
+          link: p.link,
+        };
+      });
+  }
+
+  /** Starts (a directory) or stops (undefined) pcap capture on every port. */
+  setPcap(dir: string | undefined): void {
+    for (const p of this.ports.values()) this.closePcaps(p);
+    this.pcapDir = dir;
+    if (dir !== undefined) for (const p of this.ports.values()) this.openPcaps(p, dir);
+  }
+
+  get pcapDirectory(): string | undefined {
+    return this.pcapDir;
+  }
+
+  /** Sends a packet out of `port`, through its emulated link; unknown ports drop it. */
+  transmit(port: number, data: Uint8Array, length: number): void {
+    const entry = this.byNumber[port];
+    if (entry === undefined) {
+      this.unboundDrops++;
+      return;
+    }
+    if (entry.link.active) entry.link.transmit(data, 0, length, this.nowNs);
+    else this.sendNow(entry, data, 0, length);
+  }
+
+  /** Releases link-delayed packets due now; returns the earliest pending release (ns) or -1. */
+  releaseLinks(): number {
+    let next = -1;
+    for (const p of this.ports.values()) {
+      if (p.link.pending === 0) continue;
+      const due = p.link.release(this.nowNs);
+      if (due >= 0 && (next < 0 || due < next)) next = due;
+    }
+    return next;
+  }
+
+  readClock(): void {
+    this.nowNs = this.native.monotonicNs();
+    if (this.pcapDir !== undefined) this.realtimeNs = this.native.realtimeNs(); // only pcap records use it
+  }
+
+  /** Puts staged packets on the wire and pcap records on disk. */
+  flush(): void {
+    this.io.flush();
+    if (this.pcapDir === undefined) return;
+    for (const p of this.ports.values()) {
+      p.pcapIn?.flush();
+      p.pcapOut?.flush();
+    }
+  }
+
+  close(): void {
+    this.io.closeAll();
+    for (const p of this.ports.values()) this.closePcaps(p);
+    this.ports.clear();
+    this.byNumber.fill(undefined);
+  }
+
+  private receiveBatch(count: number): void {
+    this.readClock();
+    const { rxOffsets, rxLengths, rxPorts } = this.io;
+    for (let i = 0; i < count; i++) {
+      const entry = this.byNumber[rxPorts[i]];
+      if (entry === undefined) continue;
+      const offset = rxOffsets[i];
+      const length = rxLengths[i];
+      const slot = (offset / SLOT_BYTES) | 0;
+      const view = this.views[2 * slot + (offset === slot * SLOT_BYTES ? 0 : 1)];
+      entry.counters.rxPackets++;
+      entry.counters.rxBytes += length;
+      entry.pcapIn?.write(view, 0, length, this.realtimeNs);
+      this.onReceive(entry.port, view, length);
+    }
+    this.afterBatch();
+  }
+
+  private sendNow(entry: Port, data: Uint8Array, offset: number, length: number): void {
+    if (!this.io.send(entry.port, data, offset, length)) return;
+    entry.counters.txPackets++;
+    entry.counters.txBytes += length;
+    entry.pcapOut?.write(data, offset, length, this.realtimeNs);
+  }
+
+  private openPcaps(p: Port, dir: string): void {
+    try {
+      const stopped = (err: Error) => this.onWarning(`pcap capture on port ${p.port} stopped: ${err.message}`);
+      p.pcapIn = new PcapWriter(join(dir, `${p.iface}_in.pcap`), stopped);
+      p.pcapOut = new PcapWriter(join(dir, `${p.iface}_out.pcap`), stopped);
+    } catch (err) {
+      this.closePcaps(p);
+      throw new P4labError(`cannot write pcap files in ${dir}: ${(err as Error).message}`, 'give an existing, writable directory');
+    }
+  }
+
+  private closePcaps(p: Port): void {
+    p.pcapIn?.close();
+    p.pcapOut?.close();
+    p.pcapIn = undefined;
+    p.pcapOut = undefined;
+  }
+}
+
+function openError(iface: string, err: unknown): PortError {
+  switch (nativeErrorCode(err)) {
+    case 'IFACE_NOT_FOUND':
+      return new PortError('IFACE_NOT_FOUND', `interface '${iface}' not found`, 'create it first (ip link add ...) or correct the name');
+    case 'IFACE_DOWN':
+      return new PortError('IFACE_DOWN', `interface '${iface}' is down`, `bring it up: ip link set ${iface} up`);
+    default:
+      return new PortError('IFACE_ERROR', err instanceof Error ? err.message : String(err), 'run the switch as root (it needs CAP_NET_RAW)');
+  }
+}

@@ -1,0 +1,128 @@
+// One running switch: the dataplane, its ports and event loop, and the gRPC
+// server (target service, health, P4Runtime) on one address. start() returns
+// once ports are open and the server listens; stop() undoes everything.
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { P4labError } from '../errors.js';
+import { addP4RuntimeService, type P4RuntimeServiceHandle } from '../p4runtime/server/index.js';
+import { Dataplane } from './engine/dataplane.js';
+import { Logger, type LogLevel } from './io/logger.js';
+import { SwitchLoop } from './io/switch-loop.js';
+import { TargetController } from './target/controller.js';
+import { addHealthService, addTargetService } from './target/service.js';
+
+export interface PortBinding {
+  port: number;
+  iface: string;
+}
+
+export interface SwitchOptions {
+  deviceId: bigint;
+  grpcAddress: string;
+  ports: PortBinding[];
+  cpuPort?: number;
+  /** BMv2 JSON file to load at start; absent: wait for a program over P4Runtime (--no-p4). */
+  programPath?: string;
+  pcapDir?: string;
+  logLevel: LogLevel;
+  logFile?: string;
+}
+
+export class SwitchProcess {
+  private constructor(
+    readonly options: SwitchOptions,
+    readonly dataplane: Dataplane,
+    readonly loop: SwitchLoop,
+    readonly target: TargetController,
+    private readonly server: grpc.Server,
+    /** The address the server listens on, with the real port when 0 was asked for. */
+    readonly grpcAddress: string,
+    private readonly idleTimer: NodeJS.Timeout,
+    private readonly p4runtime: P4RuntimeServiceHandle,
+  ) {}
+
+  static async start(options: SwitchOptions): Promise<SwitchProcess> {
+    const startRealtimeNs = BigInt(Date.now()) * 1_000_000n;
+    const startMonotonicNs = process.hrtime.bigint();
+    const log = new Logger(options.logLevel, options.logFile);
+    const dataplane = new Dataplane({ cpuPort: options.cpuPort });
+    if (options.programPath !== undefined) loadProgramFile(dataplane, options.programPath);
+
+    const loop = new SwitchLoop(dataplane, log);
+    // Packet-outs enter the dataplane outside a receive batch; the loop must run to send them on.
+    const inject = dataplane.injectFromCpu.bind(dataplane);
+    dataplane.injectFromCpu = (packet) => {
+      inject(packet);
+      loop.kick();
+    };
+    const server = new grpc.Server();
+    try {
+      if (options.pcapDir !== undefined) loop.ports.setPcap(options.pcapDir);
+      for (const { port, iface } of options.ports) {
+        try {
+          loop.ports.add(port, iface);
+        } catch (err) {
+          if (err instanceof P4labError) throw new P4labError(`-i ${port}@${iface}: ${err.message}`, err.hint);
+          throw err;
+        }
+        log.info(`port ${port} on ${iface}`);
+      }
+      const target = new TargetController({ dataplane, loop, log, cpuPort: options.cpuPort, pcapDir: options.pcapDir, startRealtimeNs, startMonotonicNs });
+      addTargetService(server, target);
+      const p4runtime = addP4RuntimeService(server, { deviceId: options.deviceId, dataplane, cpuPort: options.cpuPort });
+      addHealthService(server, ['p4.v1.P4Runtime', 'p4lab.target.v1.Target']);
+      const boundPort = await bind(server, options.grpcAddress);
+      const grpcAddress = options.grpcAddress.replace(/:\d+$/, `:${boundPort}`);
+      // Idle-timeout notifications need a periodic sweep, as BMv2's ageing thread does.
+      const idleTimer = setInterval(() => dataplane.checkIdleTimeouts(), 100);
+      log.info(`device ${options.deviceId} serving gRPC on ${grpcAddress}`);
+      return new SwitchProcess(options, dataplane, loop, target, server, grpcAddress, idleTimer, p4runtime);
+    } catch (err) {
+      loop.close();
+      server.forceShutdown();
+      throw err;
+    }
+  }
+
+  /** The line that tells a parent process the switch is ready. */
+  readyLine(): string {
+    return `p4lab-switch ready device=${this.options.deviceId} grpc=${this.grpcAddress} ports=${this.loop.ports.size}`;
+  }
+
+  /** Closes sockets, flushes pcaps, stops the server. */
+  async stop(): Promise<void> {
+    clearInterval(this.idleTimer);
+    this.p4runtime.close();
+    this.loop.close();
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => this.server.forceShutdown(), 1000);
+      this.server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+  }
+}
+
+function loadProgramFile(dataplane: Dataplane, path: string): void {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new P4labError(`cannot read the program ${path}: ${(err as Error).message}`, 'give the path of a BMv2 JSON file, or --no-p4');
+  }
+  try {
+    dataplane.loadProgram(text);
+  } catch (err) {
+    throw new P4labError(`cannot load the program ${path}: ${(err as Error).message}`, 'give BMv2 JSON as p4lab compile or p4c-bm2-ss writes it');
+  }
+}
+
+function bind(server: grpc.Server, address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+      if (err) reject(new P4labError(`--grpc-server-addr ${address}: cannot listen: ${err.message}`, 'pick a free address, e.g. 127.0.0.1:0 for any free port'));
+      else resolve(port);
+    });
+  });
+}
