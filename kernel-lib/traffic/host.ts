@@ -1,0 +1,66 @@
+// Where traffic tools run. Topology emulation (namespaces, containers)
+// implements TrafficHost; the traffic layer only needs to start a process
+// inside the host and to name files of the machine as the host sees them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export interface TrafficHost {
+  readonly name: string;
+  /** Directory, as seen inside the host, holding p4lab-send and p4lab-recv. */
+  readonly toolDir: string;
+  /** Starts argv inside the host, stdio piped. */
+  spawn(argv: string[]): ChildProcess;
+  /**
+   * The path under which the host sees a file of the machine (identity for a
+   * namespace; through a bind mount for a container). Traces and captures are
+   * named by their machine path and handed to the tools through this.
+   */
+  hostPath(path: string): string;
+}
+
+/** build/bin of this checkout, where set-up puts the native traffic tools. */
+export const TOOL_DIR = path.join(repoRoot(), 'build', 'bin');
+
+// This module runs both from kernel-lib/ (tests) and from dist/kernel-lib/
+// (built), so find the checkout by its package.json rather than a fixed depth.
+function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('p4lab: package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
+
+/** A plain network namespace: `ip netns exec NAME …`, sharing the file system. */
+export class NetnsTrafficHost implements TrafficHost {
+  readonly toolDir = TOOL_DIR;
+
+  constructor(readonly name: string) {}
+
+  spawn(argv: string[]): ChildProcess {
+    return spawn('ip', ['netns', 'exec', this.name, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  hostPath(path: string): string {
+    return path;
+  }
+}
+
+/** The machine's own network stack (loopback tests, benches). */
+export class LocalTrafficHost implements TrafficHost {
+  readonly name = 'local';
+  readonly toolDir = TOOL_DIR;
+
+  spawn(argv: string[]): ChildProcess {
+    const [cmd, ...args] = argv;
+    return spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  hostPath(path: string): string {
+    return path;
+  }
+}

@@ -1,0 +1,10 @@
+export { NetnsTrafficHost, LocalTrafficHost, TOOL_DIR, type TrafficHost } from './host.js';
+export { expandSchedule, type FlowSpec, type Pattern, type Ramp, type Schedule } from './spec.js';
+export { startTraffic, type TrafficOptions, type TrafficRun, type TrafficSummary } from './start.js';
+export { ToolProcess } from './tool-process.js';
+export { readTrace, readTraceHeader, streamTrace, type TraceChunk, type TraceColumns, type TraceHeader } from './trace-reader.js';
+export { writeTrace, type TraceRecords } from './trace-writer.js';
+export { SEQ_MODULUS, type TraceKind } from './trace-format.js';
+export { parsePing, runPing, type PingOptions } from './ping.js';
+export { parseIperf3, runIperf3, type Iperf3Options, type Iperf3Result, type Iperf3Summary } from './iperf3.js';
+export { startCapture, type Capture, type CaptureOptions } from './capture.js';
