@@ -1,0 +1,75 @@
+// A host that is a Linux network namespace, `p4lab.<network>.<host>`:
+// processes run on the machine's filesystem, inside the namespace.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { HOST_ENV, PROCESS_ENV, namespaceName } from '../naming.js';
+import { TOOL_DIR } from '../paths.js';
+import { ManagedProcess, processesOfNetwork, startProcess } from '../processes.js';
+import { run, runRaw } from '../run.js';
+import { commandArgv, hostCommandError, type EmuHost, type ExecOptions, type ExecResult } from './host.js';
+
+export class NetnsHost implements EmuHost {
+  readonly backend = 'netns';
+  readonly namespace: string;
+  readonly toolDir = TOOL_DIR;
+  #spawned = 0;
+
+  constructor(
+    readonly network: string,
+    readonly name: string,
+    readonly logDir: string,
+    readonly env: Record<string, string> = {},
+  ) {
+    this.namespace = namespaceName(network, name);
+  }
+
+  get netnsPath(): string {
+    return `/run/netns/${this.namespace}`;
+  }
+
+  /** `ip netns add` lines for one batch with the other hosts. */
+  createLines(): string[] {
+    return [`netns add ${this.namespace}`];
+  }
+
+  /** Kills the host's processes (a namespace outlives its deletion while they run) and deletes it. */
+  async destroy(): Promise<void> {
+    for (const pid of processesOfNetwork(this.network, this.name)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* exited meanwhile */
+      }
+    }
+    await run(`removing host ${this.name}`, ['ip', 'netns', 'del', this.namespace]);
+  }
+
+  /** Tags the host's processes, so cleanup and destroy find them. */
+  #tags(): Record<string, string> {
+    return { [PROCESS_ENV]: this.network, [HOST_ENV]: this.name };
+  }
+
+  #argv(cmd: string | string[]): string[] {
+    return ['ip', 'netns', 'exec', this.namespace, 'env', ...Object.entries(this.env).map(([k, v]) => `${k}=${v}`), ...commandArgv(cmd)];
+  }
+
+  async exec(cmd: string | string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const r = await runRaw(this.#argv(cmd), { env: { ...process.env, ...this.#tags() } });
+    if (r.code !== 0 && opts.check !== false) throw hostCommandError(this.name, cmd, r);
+    return r;
+  }
+
+  spawn(argv: string[]): ChildProcess {
+    const full = this.#argv(argv);
+    return spawn(full[0]!, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.#tags() } });
+  }
+
+  background(cmd: string | string[]): ManagedProcess {
+    const log = join(this.logDir, `${this.name}.${++this.#spawned}.log`);
+    return startProcess(this.network, `host ${this.name}`, this.#argv(cmd), log, this.#tags());
+  }
+
+  hostPath(path: string): string {
+    return path;
+  }
+}
