@@ -1,0 +1,3 @@
+// stage: parse
+@name("unfinished)
+const bit<8> X = 1;
