@@ -1,7 +1,8 @@
 // One switch process between two network namespaces running the IPv4 router,
 // driven by p4lab-pktgen (64-byte frames). Prints: forwarding rate, added
 // latency per hop (p50/p99/max) at 1k, 10k and 100k pps, the longest pause,
-// loss and latency bump during a hitless program swap, and resident memory.
+// loss and latency bump during a hitless program swap, resident memory, and
+// the time from spawning `p4lab switch` to its ready line.
 //
 // Run as root after the build: node dist/bench/switch.js [--long]
 //   --long  runs the 10k pps latency test for 60 s (the pause target's window)
@@ -63,7 +64,38 @@ function tearDownNetwork(): void {
   spawnSync('ip', ['netns', 'del', NS_B]);
 }
 
-function startSwitch(): Promise<{ proc: ChildProcess; address: string }> {
+/** Spawns `p4lab switch` without ports; returns ms to its ready line and the CPU ms it used until then. */
+async function timeToReady(): Promise<{ ms: number; cpuMs: number }> {
+  const t0 = process.hrtime.bigint();
+  const proc = spawn(process.execPath, [`${ROOT}bin/p4lab.js`, 'switch', '--no-p4', '--grpc-server-addr', '127.0.0.1:0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((r) => proc.on('exit', r));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('p4lab-switch ready')) resolve();
+    });
+    proc.on('exit', (code) => reject(new Error(`switch exited with ${code} before it was ready`)));
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpuMs = cpuSeconds(proc.pid!) * 1000;
+  proc.kill('SIGTERM');
+  await exited;
+  return { ms, cpuMs };
+}
+
+async function reportStartTime(): Promise<void> {
+  const runs: Array<{ ms: number; cpuMs: number }> = [];
+  for (let i = 0; i < 6; i++) runs.push(await timeToReady());
+  const [first, ...warm] = runs;
+  warm.sort((a, b) => a.ms - b.ms);
+  const median = warm[Math.floor(warm.length / 2)]!;
+  console.log(
+    `switch start to ready line: first ${first!.ms.toFixed(0)} ms (${first!.cpuMs.toFixed(0)} ms CPU); then best ${warm[0]!.ms.toFixed(0)} ms, median ${median.ms.toFixed(0)} ms (${median.cpuMs.toFixed(0)} ms CPU)`,
+  );
+}
+
+function startSwitch(): Promise<{ proc: ChildProcess; address: string; rx: string }> {
   const proc = spawn(process.execPath, [`${ROOT}bin/p4lab.js`, 'switch', '--no-p4', '--grpc-server-addr', '127.0.0.1:0', '-i', `1@${ID}s1`, '-i', `2@${ID}s2`, '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -71,8 +103,8 @@ function startSwitch(): Promise<{ proc: ChildProcess; address: string }> {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /p4lab-switch ready .*grpc=(\S+)/.exec(out);
-      if (m) resolve({ proc, address: m[1] });
+      const m = /p4lab-switch ready .*grpc=(\S+).* rx=(\S+)/.exec(out);
+      if (m) resolve({ proc, address: m[1], rx: m[2] });
     });
     proc.on('exit', (code) => reject(new Error(`switch exited with ${code} before it was ready`)));
   });
@@ -110,13 +142,13 @@ async function main(): Promise<void> {
   };
   const route = { match: { 'hdr.ipv4.dstAddr': '10.0.2.0/24' }, action: 'MyIngress.ipv4_forward', params: { dstAddr: HOST_B_MAC, port: 2 } };
   setUpNetwork();
-  const { proc, address } = await startSwitch();
+  const { proc, address, rx } = await startSwitch();
   const sw = await Switch.connect(address);
   try {
     await sw.push(program);
     await sw.tables['MyIngress.ipv4_lpm']!.insert(route);
 
-    console.log('p4lab switch bench: IPv4 router, 64-byte frames, one switch process, 2 cores shared with the load generator');
+    console.log(`p4lab switch bench: IPv4 router, 64-byte frames, one switch process (receive: ${rx}), 2 cores shared with the load generator`);
     console.log(`load average at start: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (figures are only meaningful on an otherwise idle machine)`);
     await throughSwitch(1000, 0.5); // warm-up: the JIT settles on the packet path
 
@@ -159,6 +191,7 @@ async function main(): Promise<void> {
       `swap under 10k pps: ${swap.sent - swap.received} of ${swap.sent} packets lost (target 0); worst latency ${us(swap.maxNs)} us vs ${us(before.maxNs)} us without a swap`,
     );
     console.log(`resident memory of the switch process: ${(residentKiB(proc.pid!) / 1024).toFixed(1)} MiB`);
+    await reportStartTime();
   } finally {
     await sw.close();
     proc.kill('SIGTERM');

@@ -3,7 +3,6 @@
 import { Command, CommanderError } from 'commander';
 import { P4labError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { registerCommands } from './commands/index.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('p4lab')
@@ -11,7 +10,9 @@ export async function main(argv: string[]): Promise<void> {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerCommands(program);
+  // `p4lab switch` starts once per switch of a network: it loads no other command.
+  if (argv[2] === 'switch') (await import('./commands/switch.js')).registerSwitch(program);
+  else (await import('./commands/index.js')).registerCommands(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {

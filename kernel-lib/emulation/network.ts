@@ -383,15 +383,16 @@ export class Network implements LinkDriver {
 
   /**
    * Applies settings to the wire. Switch ends: the switch port's transmit
-   * side (so a host-switch link is emulated in the switch-to-host direction,
-   * a switch-switch link in both). Other ends: tbf rate limit on each end.
+   * side, and its receive side too when the other end is not a P4 switch, so
+   * every link to a switch is emulated in both directions. Other ends: tbf
+   * rate limit on each end.
    */
   async applyEmulation(link: Link, v: EmulationValues): Promise<void> {
     if (!this.#wired) return; // start() applies it
     const viaSwitch = link.a.kind === 'p4switch' || link.b.kind === 'p4switch';
     for (const end of [link.a, link.b]) {
       const e = this.#entry(end.node);
-      if (e.kind === 'p4switch') await e.sw.setPortEmulation(end.port, v);
+      if (e.kind === 'p4switch') await e.sw.setPortEmulation(end.port, v, (end === link.a ? link.b : link.a).kind !== 'p4switch');
       else if (!viaSwitch) await this.#tc(e, end, tbfArgv(end.ifname, v));
     }
   }

@@ -28,7 +28,7 @@ export interface P4SwitchOptions {
   pcap?: string;
 }
 
-const READY = /^p4lab-switch ready device=\S+ grpc=(\S+) ports=\d+$/m;
+const READY = /^p4lab-switch ready device=\S+ grpc=(\S+) ports=\d+\b/m;
 const START_DEADLINE_MS = 60_000;
 
 async function loadProgram(name: string, program: string | CompiledProgram): Promise<CompiledProgram> {
@@ -191,15 +191,22 @@ export class P4SwitchNode {
     return new P4labError(`switch ${this.name} runs simple_switch_grpc, which has no ${what}`, "use target: 'p4lab' for it");
   }
 
-  async setPortEmulation(port: number, v: EmulationValues): Promise<void> {
+  /**
+   * Emulates a link on one of the switch's ports: in what the switch sends
+   * (egress) and, with `bothWays` (a host or bridge at the other end, which
+   * emulates nothing itself), in what it receives (ingress) as well.
+   */
+  async setPortEmulation(port: number, v: EmulationValues, bothWays = false): Promise<void> {
     if (this.isBmv2) throw this.#bmv2Lacks('link emulation on its ports (delay, jitter, loss, rate)');
-    await this.#target!.setLink(port, {
+    const settings = {
       delayUs: v.delayUs ?? 0,
       jitterUs: v.jitterUs ?? 0,
       loss: v.loss ?? 0,
       rateBps: v.rateBps ?? 0,
       queueLimit: v.queue ?? DEFAULT_LINK.queueLimit,
-    });
+    };
+    await this.#target!.setLink(port, settings, 'egress');
+    if (bothWays) await this.#target!.setLink(port, settings, 'ingress');
   }
 
   async addPort(port: number, ifname: string): Promise<void> {

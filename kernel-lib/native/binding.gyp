@@ -4,7 +4,7 @@
   "targets": [
     {
       "target_name": "p4lab_native",
-      "sources": ["src/addon.cc", "src/packet_io.cc", "src/precise_timer.cc"],
+      "sources": ["src/addon.cc", "src/packet_io.cc", "src/rx_ring.cc", "src/l4_checksum.cc", "src/precise_timer.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-fexceptions"],

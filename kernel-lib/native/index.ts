@@ -11,11 +11,18 @@ export interface NativePortStats {
   ifname: string;
   kernelDrops: number; // dropped by the kernel: the socket buffer was full
   rxTruncated: number; // larger than a receive slot
+  rxChecksums: number; // UDP/TCP checksums completed for a sender that offloaded them
+  /** How packets are received: a PACKET_MMAP ring, or recvmmsg when the kernel refused one (see ringFailure). */
+  rxMode: 'ring' | 'recvmmsg';
+  ringFailure: string;
   txErrors: number; // refused by the socket on transmit
 }
 
 /**
- * AF_PACKET sockets, one per switch port. Received packets are delivered in
+ * AF_PACKET sockets, one per switch port, each read through a PACKET_MMAP
+ * ring (TPACKET_V2). Frames arrive as a real NIC would hand them over: a VLAN
+ * tag the kernel stripped is put back and a UDP/TCP checksum the sender left
+ * to offload is completed. Received packets are delivered in
  * batches: `onBatch(count)` is called with packet i at
  * `rxData[rxOffsets[i] .. + rxLengths[i]]`, from port `rxPorts[i]`; the arrays are
  * reused by the next batch.

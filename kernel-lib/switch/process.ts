@@ -49,12 +49,6 @@ export class SwitchProcess {
     if (options.programPath !== undefined) loadProgramFile(dataplane, options.programPath);
 
     const loop = new SwitchLoop(dataplane, log);
-    // Packet-outs enter the dataplane outside a receive batch; the loop must run to send them on.
-    const inject = dataplane.injectFromCpu.bind(dataplane);
-    dataplane.injectFromCpu = (packet) => {
-      inject(packet);
-      loop.kick();
-    };
     const server = new grpc.Server();
     try {
       if (options.pcapDir !== undefined) loop.ports.setPcap(options.pcapDir);
@@ -65,7 +59,9 @@ export class SwitchProcess {
           if (err instanceof P4labError) throw new P4labError(`-i ${port}@${iface}: ${err.message}`, err.hint);
           throw err;
         }
-        log.info(`port ${port} on ${iface}`);
+        const noRing = loop.ports.ringFailure(port);
+        if (noRing) log.warn(`port ${port} on ${iface}: no receive ring (${noRing}), using recvmmsg`);
+        else log.info(`port ${port} on ${iface} (PACKET_MMAP receive ring)`);
       }
       const target = new TargetController({ dataplane, loop, log, cpuPort: options.cpuPort, pcapDir: options.pcapDir, startRealtimeNs, startMonotonicNs });
       addTargetService(server, target);
@@ -86,7 +82,7 @@ export class SwitchProcess {
 
   /** The line that tells a parent process the switch is ready. */
   readyLine(): string {
-    return `p4lab-switch ready device=${this.options.deviceId} grpc=${this.grpcAddress} ports=${this.loop.ports.size}`;
+    return `p4lab-switch ready device=${this.options.deviceId} grpc=${this.grpcAddress} ports=${this.loop.ports.size} rx=${this.loop.ports.rxMode()}`;
   }
 
   /** Closes sockets, flushes pcaps, stops the server. */

@@ -1,8 +1,9 @@
-// Ports over real veth pairs: batched AF_PACKET receive and transmit, counters,
-// pcap files, VLAN tags, runtime add/remove and interface errors. A plain
+// Ports over real veth pairs: AF_PACKET receive rings and batched transmit,
+// counters, pcap files, VLAN tags, checksums left to offload, runtime
+// add/remove and interface errors. A plain
 // port-to-port forwarder stands in for the dataplane here; process.test.ts
 // runs the whole switch.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +111,72 @@ describe.skipIf(!usable)('ports on veth pairs (needs root and ip netns)', () => 
     expect(seen[0].bytes.toString('hex')).toBe(frame);
   });
 
+  it('transmits through the kernel stack, so tcpdump on a switch port sees what the switch sends', async () => {
+    // A second packet socket on the port, as tcpdump would open; it counts
+    // frames until its stdin closes, then drains what is queued and prints.
+    const script = [
+      'import select, socket, sys',
+      `s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3)); s.bind((${JSON.stringify(b0)}, 0))`,
+      's.setsockopt(socket.SOL_SOCKET, 33, 1 << 22)  # SO_RCVBUFFORCE: hold the whole run',
+      "print('open', flush=True)",
+      'n = 0',
+      'while sys.stdin not in select.select([s, sys.stdin], [], [])[0]:',
+      '  s.recv(4000); n += 1',
+      's.setblocking(False)',
+      'try:',
+      '  while True: s.recv(4000); n += 1',
+      'except BlockingIOError: pass',
+      'print(n, flush=True)',
+    ].join('\n');
+    const tap = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    tap.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((resolve) => tap.on('exit', resolve));
+    try {
+      await waitFor(() => out.startsWith('open'));
+      const r = await pktgen(`${nsA}:${a1}`, `${nsB}:${b1}`, { rate: 1000, duration: 0.3 });
+      expect(r.received).toBe(r.sent);
+      tap.stdin!.end();
+      await exited;
+      // The switch put every frame pktgen received on the wire of this port; the tap saw each.
+      expect(Number(out.split('\n')[1])).toBeGreaterThanOrEqual(r.received);
+    } finally {
+      if (tap.exitCode === null) tap.kill();
+    }
+  });
+
+  it('receives through a PACKET_MMAP ring on every port', () => {
+    expect(ports.rxMode()).toBe('ring');
+    expect(ports.list().map((p) => p.rxMode)).toEqual(['ring', 'ring']);
+  });
+
+  it('completes the UDP and TCP checksums a sender with transmit offload on left to the NIC', async () => {
+    // The namespace's own stack sends, with veth's checksum offload left on
+    // (the default): the kernel hands these frames over with CHECKSUM_PARTIAL.
+    ip('-n', nsA, 'addr', 'add', '10.77.0.1/24', 'dev', a1);
+    ip('-n', nsA, 'neigh', 'replace', '10.77.0.2', 'lladdr', '02:00:00:00:77:02', 'dev', a1);
+    expect(execFileSync('ip', ['netns', 'exec', nsA, 'ethtool', '-k', a1], { encoding: 'utf8' })).toMatch(/tx-checksum-ip-generic: on/);
+    const before = ports.list()[0].rxChecksums;
+    seen.length = 0;
+    keep = true;
+    const script = [
+      'import socket',
+      "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.sendto(b'p4lab' * 40, ('10.77.0.2', 7777))",
+      't = socket.socket(); t.settimeout(0.05)',
+      "try: t.connect(('10.77.0.2', 7778))",
+      'except OSError: pass',
+    ].join('\n');
+    execFileSync('ip', ['netns', 'exec', nsA, 'python3', '-c', script]);
+    const l4 = (proto: number) => seen.find((s) => s.port === 1 && s.bytes.readUInt16BE(12) === 0x0800 && s.bytes[23] === proto);
+    await waitFor(() => l4(17) !== undefined && l4(6) !== undefined);
+    keep = false;
+    for (const proto of [17, 6]) {
+      const frame = l4(proto)!.bytes;
+      expect(l4ChecksumOk(frame), `protocol ${proto}: ${frame.toString('hex')}`).toBe(true);
+    }
+    expect(ports.list()[0].rxChecksums - before).toBeGreaterThanOrEqual(2);
+  });
+
   // The kernel refuses frames shorter than an Ethernet header, so these are the shortest garbage.
   it('passes garbage and truncated frames through unchanged', async () => {
     seen.length = 0;
@@ -162,6 +229,18 @@ describe.skipIf(!usable)('ports on veth pairs (needs root and ip netns)', () => 
     expect(() => ports.add(600, down)).toThrowError(/out of range/);
   });
 });
+
+/** Whether an Ethernet/IPv4 frame's UDP or TCP checksum verifies (sums to 0xffff). */
+function l4ChecksumOk(frame: Buffer): boolean {
+  const ihl = (frame[14] & 0x0f) * 4;
+  const total = frame.readUInt16BE(16);
+  const l4 = frame.subarray(14 + ihl, 14 + total);
+  let sum = frame.readUInt16BE(26) + frame.readUInt16BE(28) + frame.readUInt16BE(30) + frame.readUInt16BE(32) + frame[23] + l4.length;
+  for (let i = 0; i + 1 < l4.length; i += 2) sum += l4.readUInt16BE(i);
+  if (l4.length % 2) sum += l4[l4.length - 1] << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum === 0xffff;
+}
 
 function readPcap(path: string): { linkType: number; records: Buffer[] } {
   const b = readFileSync(path);

@@ -1,5 +1,6 @@
 // Link emulation: the model itself driven with a hand-set clock (exact and
-// reproducible), then over real veth pairs through the ports' transmit side.
+// reproducible), then over real veth pairs through the ports' transmit
+// (egress) and receive (ingress) sides.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortSet } from '../../kernel-lib/switch/io/ports.js';
 import { loadNative } from '../../kernel-lib/native/index.js';
@@ -153,11 +154,14 @@ describe.skipIf(!canUseNetns())('link emulation on veth ports (needs root and ip
     pump();
   });
 
-  // The same loop the switch runs: forward, release due packets, re-arm the timer.
+  // The same loop the switch runs: release what ingress links hold into the
+  // handler (which forwards), release egress links, flush, re-arm the timer.
   function pump() {
     ports.readClock();
-    const due = ports.releaseLinks();
+    const ingressDue = ports.releaseLinks('ingress');
+    const egressDue = ports.releaseLinks('egress');
     ports.flush();
+    const due = ingressDue < 0 ? egressDue : egressDue < 0 ? ingressDue : Math.min(ingressDue, egressDue);
     if (due >= 0 && due !== timerDue) {
       timerDue = due;
       timer.armAt(due);
@@ -214,5 +218,38 @@ describe.skipIf(!canUseNetns())('link emulation on veth ports (needs root and ip
     expect(r.received).toBeLessThanOrEqual(allowedPps * elapsed + 50);
     expect(r.received).toBeGreaterThan(50);
     expect(ports.link(2)!.counters.queueDrops).toBe(r.sent - r.received);
+  });
+
+  it('delays in the receive direction, before the pipeline, and in both directions of one port', async () => {
+    ports.link(1, 'ingress')!.configure({ delayUs: 3000 });
+    const inbound = await pktgen(`${nsA}:${a1}`, `${nsB}:${b1}`, { rate: 1000, duration: 0.5 });
+    expect(inbound.received).toBe(inbound.sent);
+    expect(inbound.p50Ns / MS).toBeGreaterThanOrEqual(3);
+    expect(inbound.p50Ns / MS).toBeLessThan(4);
+    // As the emulator sets a host–switch link: the same settings on both sides of the switch's port.
+    ports.link(1, 'egress')!.configure({ delayUs: 3000 });
+    const outbound = await pktgen(`${nsB}:${b1}`, `${nsA}:${a1}`, { rate: 1000, duration: 0.5 });
+    const again = await pktgen(`${nsA}:${a1}`, `${nsB}:${b1}`, { rate: 1000, duration: 0.5 });
+    ports.link(1, 'ingress')!.configure({ delayUs: 0 });
+    ports.link(1, 'egress')!.configure({ delayUs: 0 });
+    for (const r of [outbound, again]) {
+      expect(r.received).toBe(r.sent);
+      expect(r.p50Ns / MS).toBeGreaterThanOrEqual(3);
+      expect(r.p50Ns / MS).toBeLessThan(4);
+    }
+  });
+
+  it('loses the configured share of packets in the receive direction', async () => {
+    const ingress = ports.link(1, 'ingress')!;
+    ingress.configure({ loss: 0.2, seed: 43 });
+    const before = ingress.counters.lossDrops;
+    const forwardedBefore = ports.list().find((p) => p.port === 2)!.counters.txPackets;
+    const r = await pktgen(`${nsA}:${a1}`, `${nsB}:${b1}`, { rate: 4000, duration: 0.5 });
+    ingress.configure({ loss: 0 });
+    const lost = r.sent - r.received;
+    expect(ingress.counters.lossDrops - before).toBe(lost);
+    expect(Math.abs(lost / r.sent - 0.2)).toBeLessThan(0.05);
+    // Lost before the pipeline: only the survivors were forwarded.
+    expect(ports.list().find((p) => p.port === 2)!.counters.txPackets - forwardedBefore).toBe(r.received);
   });
 });

@@ -1,6 +1,8 @@
 // The real `p4lab switch` process between two network namespaces: readiness,
-// forwarding with S1's port_forward fixture, pcap files, garbage packets,
-// clean shutdown on SIGTERM and clean errors for bad arguments.
+// forwarding with S1's port_forward fixture, checksums a sender left to
+// offload, pcap files, garbage packets, clean shutdown on SIGTERM and clean
+// errors for bad arguments.
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +37,7 @@ describe.skipIf(!canUseNetns())('p4lab switch process (needs root and ip netns)'
   });
 
   it('prints exactly one ready line and answers the health check', async () => {
-    expect(sw.readyLine).toMatch(/^p4lab-switch ready device=7 grpc=127\.0\.0\.1:\d+ ports=2$/);
+    expect(sw.readyLine).toMatch(/^p4lab-switch ready device=7 grpc=127\.0\.0\.1:\d+ ports=2 rx=ring$/);
     await waitForSwitch(sw.address, 5000);
   });
 
@@ -44,6 +46,36 @@ describe.skipIf(!canUseNetns())('p4lab switch process (needs root and ip netns)'
     expect(ab.received).toBe(ab.sent);
     const ba = await pktgen(`${nsB}:${b1}`, `${nsA}:${a1}`, { rate: 2000, duration: 0.5 });
     expect(ba.received).toBe(ba.sent);
+  });
+
+  it('delivers UDP from a host with checksum offload on, with a checksum the receiver accepts', async () => {
+    // Both hosts keep veth's transmit checksum offload (the default). The
+    // receiving kernel verifies what the switch sends (it is not marked as
+    // checked), so a datagram that arrives had a valid checksum.
+    ip('-n', nsA, 'addr', 'add', '10.78.0.1/24', 'dev', a1);
+    ip('-n', nsB, 'addr', 'add', '10.78.0.2/24', 'dev', b1);
+    const macB = (JSON.parse(ip('-n', nsB, '-j', 'link', 'show', b1)) as Array<{ address: string }>)[0]!.address;
+    ip('-n', nsA, 'neigh', 'replace', '10.78.0.2', 'lladdr', macB, 'dev', a1);
+    const udpErrors = () => Number(/Udp: (?:\S+ ){6}(\d+)/.exec(execFileSync('ip', ['netns', 'exec', nsB, 'cat', '/proc/net/snmp'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('Udp:'))[1]!)![1]);
+    const errorsBefore = udpErrors();
+    const receiver = new Promise<string>((resolve, reject) =>
+      execFile(
+        'ip',
+        ['netns', 'exec', nsB, 'python3', '-c', "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind(('10.78.0.2', 7777))\nprint('bound', flush=True)\ns.settimeout(10)\nprint(s.recv(2000).decode())"],
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      ),
+    );
+    await waitUntil(() => execFileSync('ip', ['netns', 'exec', nsB, 'ss', '-Huln', 'sport = :7777'], { encoding: 'utf8' }).trim() !== '');
+    execFileSync('ip', ['netns', 'exec', nsA, 'python3', '-c', "import socket\nsocket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'offloaded' * 20, ('10.78.0.2', 7777))"]);
+    expect((await receiver).split('\n')[1]).toBe('offloaded'.repeat(20));
+    expect(udpErrors()).toBe(errorsBefore);
+    const target = new TargetClient(sw.address);
+    try {
+      const [port1] = await target.portStats(1);
+      expect(port1.rxChecksums).toBeGreaterThanOrEqual(1);
+    } finally {
+      target.close();
+    }
   });
 
   it('survives garbage and truncated packets and keeps forwarding', async () => {
@@ -140,7 +172,7 @@ describe('p4lab switch process without ports', () => {
     const sw = await startSwitch(['--cpu-port', '64', '--log-level', 'info', '--log-file', logFile, '--no-p4']);
     const p4rt = await Switch.connect(sw.address);
     try {
-      expect(sw.readyLine).toMatch(/ports=0$/);
+      expect(sw.readyLine).toMatch(/ports=0 rx=none$/);
       await p4rt.push({
         p4info: JSON.parse(readFileSync(join(FIXTURE_DIR, 'p4rt_features.p4info.json'), 'utf8')) as P4Info,
         bmv2: readFileSync(join(FIXTURE_DIR, 'p4rt_features.json')),
@@ -165,3 +197,8 @@ describe('p4lab switch process without ports', () => {
     rmSync(logDir, { recursive: true, force: true });
   });
 });
+
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!done()) throw new Error('condition not met within 5 s');
+}

@@ -66,6 +66,22 @@ describe.skipIf(!canUseNetns())('target service (needs root and ip netns)', () =
     await expect(target.setQueueDepth(2, 0)).rejects.toThrow(/depth_packets 0 is invalid/);
   });
 
+  it('a queue setting for every port keeps what it does not set on each port', async () => {
+    await target.setQueueRate(2, 500);
+    await target.setQueueDepth(undefined, 16);
+    expect(await target.getQueue(2)).toMatchObject({ ratePps: 500, depthPackets: 16 });
+    expect(await target.getQueue(1)).toMatchObject({ ratePps: 0, depthPackets: 16 });
+    // Every priority of port 2, then priority 3 of every port: each takes only what it sets.
+    await target.setQueueDepth(2, 8);
+    await target.setQueueRate(undefined, 100, 3);
+    expect(await target.getQueue(2, 3)).toMatchObject({ ratePps: 100, depthPackets: 8 });
+    expect(await target.getQueue(2, 0)).toMatchObject({ ratePps: 500, depthPackets: 8 });
+    expect(await target.getQueue(1, 3)).toMatchObject({ ratePps: 100, depthPackets: 16 });
+    await target.setQueueRate(undefined, 0);
+    await target.setQueueDepth(undefined, 64);
+    expect(await target.getQueue(2, 3)).toMatchObject({ ratePps: 0, depthPackets: 64 });
+  });
+
   it('sets link emulation, reads it back and logs each change with its time', async () => {
     const before = await target.clock();
     const config = await target.setLink(2, { delayUs: 2000, loss: 0.1, seed: 9 });
@@ -87,6 +103,26 @@ describe.skipIf(!canUseNetns())('target service (needs root and ip netns)', () =
     expect(log[1].config.delayUs).toBe(0);
     await expect(target.setLink(2, { loss: 2 })).rejects.toThrow(/INVALID_ARGUMENT.*loss=2 is not a probability/);
     await expect(target.setLink(9, { loss: 0.5 })).rejects.toThrow(/NOT_FOUND.*port 9 does not exist/);
+  });
+
+  it('emulates the receive direction separately, before the pipeline, and logs which direction changed', async () => {
+    const ingress = await target.setLink(1, { delayUs: 2000, loss: 0.1, seed: 4 }, 'ingress');
+    expect(ingress).toMatchObject({ delayUs: 2000, loss: 0.1, seed: 4 });
+    expect(await target.getLink(1, 'ingress')).toEqual(ingress);
+    expect((await target.getLink(1)).delayUs).toBe(0); // egress, the default, untouched
+    const r = await send(2000, 0.5);
+    await target.setLink(1, { delayUs: 0, loss: 0 }, 'ingress');
+    expect(r.p50Ns).toBeGreaterThanOrEqual(2e6);
+    const [stats] = await target.portStats(1);
+    expect(stats.ingressLinkLossDrops).toBe(r.sent - r.received);
+    expect(stats.linkLossDrops).toBe(0);
+    expect(stats.rxMode).toBe('ring');
+    const log = await target.linkLog(1);
+    expect(log.map((c) => [c.direction, c.changed])).toEqual([
+      ['ingress', ['delayUs', 'loss', 'seed']],
+      ['ingress', ['delayUs', 'loss']],
+    ]);
+    expect((await target.linkLog(2)).every((c) => c.direction === 'egress')).toBe(true);
   });
 
   it('reports the clock', async () => {

@@ -25,7 +25,7 @@ export function registerSwitch(program: Command): void {
       [
         '',
         'When ready, it prints one line on stdout:',
-        '  p4lab-switch ready device=<id> grpc=<addr> ports=<n>',
+        '  p4lab-switch ready device=<id> grpc=<addr> ports=<n> rx=<ring|recvmmsg>',
         'SIGTERM or SIGINT closes the ports, flushes the pcap files and exits 0.',
         '',
         'Example:',

@@ -8,7 +8,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+
+#include "l4_checksum.h"
 
 namespace p4lab {
 
@@ -36,7 +39,9 @@ const char* FailureCode(OpenFailure f) {
   }
 }
 
-int OpenSocket(const std::string& ifname, std::string* error, OpenFailure* failure) {
+// Opens the port's socket, with a receive ring when the kernel grants one.
+int OpenSocket(const std::string& ifname, uint32_t maxFrame, RxRing* ring, std::string* ringFailure, std::string* error,
+               OpenFailure* failure) {
   *failure = OpenFailure::kSystem;
   unsigned ifindex = if_nametoindex(ifname.c_str());
   if (ifindex == 0) {
@@ -44,7 +49,9 @@ int OpenSocket(const std::string& ifname, std::string* error, OpenFailure* failu
     *failure = OpenFailure::kNotFound;
     return -1;
   }
-  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  // Protocol 0: the socket receives nothing until bind() names the interface,
+  // so no packet of another interface can slip in before.
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *error = "cannot open a packet socket for '" + ifname + "': " + ErrnoText(errno) +
              (errno == EPERM ? " (run as root or grant CAP_NET_RAW)" : "");
@@ -58,15 +65,24 @@ int OpenSocket(const std::string& ifname, std::string* error, OpenFailure* failu
     *failure = OpenFailure::kDown;
     return -1;
   }
+  // Ring frames fit the interface's MTU (and a VLAN tag), not the largest
+  // frame the switch handles: jumbo-sized frames for a 1500-byte link would
+  // make the ring hold 8 times fewer packets for the same memory.
+  uint32_t ringFrame = maxFrame;
+  if (ioctl(fd, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0) ringFrame = std::min(maxFrame, uint32_t(ifr.ifr_mtu) + 18);
   int one = 1;
   int size = kSocketBuffer;
   // FORCE variants exceed the sysctl caps as root; fall back quietly otherwise.
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0)
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
   setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
-  setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one);
+  // No PACKET_QDISC_BYPASS: it saved little here (veth has no qdisc) and
+  // hides what the switch transmits from tcpdump on its own ports.
+  if (!ring->Setup(fd, ringFrame, ringFailure)) {
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one);
+  }
   struct sockaddr_ll addr {};
   addr.sll_family = AF_PACKET;
   addr.sll_protocol = htons(ETH_P_ALL);
@@ -84,29 +100,14 @@ int OpenSocket(const std::string& ifname, std::string* error, OpenFailure* failu
     close(fd);
     return -1;
   }
-  // Packets queued before bind may belong to any interface: drain them.
-  uint8_t scratch[64];
-  while (recv(fd, scratch, sizeof scratch, MSG_DONTWAIT) >= 0) {
-  }
   return fd;
 }
 
-// Puts back the VLAN tag recorded in the auxiliary data, if any; returns
-// whether it did (the packet then starts kHeadroom bytes earlier).
-bool RestoreVlan(struct msghdr* hdr, uint8_t* packet, uint32_t length) {
-  if (length < 12) return false;
+// The auxiliary data recvmmsg delivered with a packet (status, VLAN tag).
+bool ReadAuxdata(struct msghdr* hdr, struct tpacket_auxdata* aux) {
   for (struct cmsghdr* c = CMSG_FIRSTHDR(hdr); c != nullptr; c = CMSG_NXTHDR(hdr, c)) {
     if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) continue;
-    struct tpacket_auxdata aux;
-    memcpy(&aux, CMSG_DATA(c), sizeof aux);
-    if (!(aux.tp_status & TP_STATUS_VLAN_VALID) && aux.tp_vlan_tci == 0) return false;
-    uint16_t tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid : ETH_P_8021Q;
-    memmove(packet - kHeadroom, packet, 12);
-    uint8_t* tag = packet - kHeadroom + 12;
-    tag[0] = tpid >> 8;
-    tag[1] = tpid & 0xff;
-    tag[2] = aux.tp_vlan_tci >> 8;
-    tag[3] = aux.tp_vlan_tci & 0xff;
+    memcpy(aux, CMSG_DATA(c), sizeof *aux);
     return true;
   }
   return false;
@@ -182,16 +183,16 @@ Napi::Value PacketIo::Open(const Napi::CallbackInfo& info) {
     e.Set("code", "PORT_IN_USE");
     throw e;
   }
+  auto* sock = new PortSocket();
   std::string error;
   OpenFailure failure;
-  int fd = OpenSocket(ifname, &error, &failure);
+  int fd = OpenSocket(ifname, slotSize_ - kHeadroom, &sock->ring, &sock->ringFailure, &error, &failure);
   if (fd < 0) {
+    delete sock;
     Napi::Error e = Napi::Error::New(env_, error);
     e.Set("code", FailureCode(failure));
     throw e;
   }
-
-  auto* sock = new PortSocket();
   sock->owner = this;
   sock->port = port;
   sock->fd = fd;
@@ -257,40 +258,9 @@ void PacketIo::OnReadable(uv_poll_t* handle, int status, int) {
 void PacketIo::Receive(PortSocket* sock) {
   const uint32_t port = sock->port;
   for (int round = 0; round < kBatchesPerWake; round++) {
-    for (uint32_t i = 0; i < batch_; i++) {
-      struct msghdr& h = rxMsgs_[i].msg_hdr;
-      h.msg_name = nullptr;
-      h.msg_namelen = 0;
-      h.msg_iov = &rxIov_[i];
-      h.msg_iovlen = 1;
-      h.msg_control = rxControl_.data() + i * kControlSize;
-      h.msg_controllen = kControlSize;
-      h.msg_flags = 0;
-    }
-    int n = recvmmsg(sock->fd, rxMsgs_.data(), batch_, MSG_DONTWAIT, nullptr);
-    if (n <= 0) return;
-    uint32_t count = 0;
-    for (int i = 0; i < n; i++) {
-      struct msghdr& h = rxMsgs_[i].msg_hdr;
-      uint32_t length = rxMsgs_[i].msg_len;
-      if (h.msg_flags & MSG_TRUNC) {
-        sock->rxTruncated++;
-        continue;
-      }
-      uint8_t* packet = static_cast<uint8_t*>(rxIov_[i].iov_base);
-      uint32_t offset = uint32_t(packet - rxBase_);
-      if (RestoreVlan(&h, packet, length)) {
-        offset -= kHeadroom;
-        length += kHeadroom;
-      }
-      // Slots are compacted in place of the truncated ones by index only; the
-      // data stays where the kernel wrote it.
-      rxOffBase_[count] = offset;
-      rxLenBase_[count] = length;
-      rxPortBase_[count] = port;
-      count++;
-    }
-    const bool drained = uint32_t(n) < batch_;
+    bool more = false;
+    uint32_t count = sock->ring.active() ? FillFromRing(sock, &more) : FillFromSocket(sock, &more);
+    for (uint32_t i = 0; i < count; i++) rxPortBase_[i] = port;
     if (count > 0) {
       Napi::HandleScope scope(env_);
       try {
@@ -302,8 +272,83 @@ void PacketIo::Receive(PortSocket* sock) {
       // The callback may have closed this port (then `this` may be collected): touch nothing more.
       if (sock->fd < 0) return;
     }
-    if (drained) return;
+    if (!more) return;
   }
+}
+
+uint32_t PacketIo::FillFromRing(PortSocket* sock, bool* more) {
+  const uint32_t room = slotSize_ - kHeadroom;
+  uint32_t count = 0;
+  struct tpacket2_hdr* hdr;
+  while (count < batch_ && (hdr = sock->ring.Peek()) != nullptr) {
+    uint32_t length = hdr->tp_snaplen;
+    if (length < hdr->tp_len || length > room) {
+      sock->rxTruncated++;
+    } else {
+      // A copy out of the ring (64 bytes for small packets) frees the frame at
+      // once; the pipeline may then keep and rewrite the packet in place.
+      memcpy(rxBase_ + size_t(count) * slotSize_ + kHeadroom, reinterpret_cast<uint8_t*>(hdr) + hdr->tp_mac, length);
+      Finish(sock, count, count, length, hdr->tp_status, hdr->tp_vlan_tci, hdr->tp_vlan_tpid);
+      count++;
+    }
+    sock->ring.Release();
+  }
+  *more = count == batch_;
+  return count;
+}
+
+uint32_t PacketIo::FillFromSocket(PortSocket* sock, bool* more) {
+  for (uint32_t i = 0; i < batch_; i++) {
+    struct msghdr& h = rxMsgs_[i].msg_hdr;
+    h.msg_name = nullptr;
+    h.msg_namelen = 0;
+    h.msg_iov = &rxIov_[i];
+    h.msg_iovlen = 1;
+    h.msg_control = rxControl_.data() + i * kControlSize;
+    h.msg_controllen = kControlSize;
+    h.msg_flags = 0;
+  }
+  int n = recvmmsg(sock->fd, rxMsgs_.data(), batch_, MSG_DONTWAIT, nullptr);
+  *more = n == int(batch_);
+  if (n <= 0) return 0;
+  uint32_t count = 0;
+  for (int i = 0; i < n; i++) {
+    struct msghdr& h = rxMsgs_[i].msg_hdr;
+    if (h.msg_flags & MSG_TRUNC) {
+      sock->rxTruncated++;
+      continue;
+    }
+    struct tpacket_auxdata aux {};
+    ReadAuxdata(&h, &aux);
+    // Slots are compacted in place of the truncated ones by index only; the
+    // data stays where the kernel wrote it.
+    Finish(sock, uint32_t(i), count, rxMsgs_[i].msg_len, aux.tp_status, aux.tp_vlan_tci, aux.tp_vlan_tpid);
+    count++;
+  }
+  return count;
+}
+
+void PacketIo::Finish(PortSocket* sock, uint32_t slot, uint32_t count, uint32_t length, uint32_t status,
+                      uint16_t vlanTci, uint16_t vlanTpid) {
+  uint8_t* packet = rxBase_ + size_t(slot) * slotSize_ + kHeadroom;
+  uint32_t offset = uint32_t(packet - rxBase_);
+  if (((status & TP_STATUS_VLAN_VALID) || vlanTci != 0) && length >= 12) {
+    // Put back the tag veth offloaded into metadata; the frame then starts kHeadroom earlier.
+    uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) ? vlanTpid : ETH_P_8021Q;
+    memmove(packet - kHeadroom, packet, 12);
+    packet -= kHeadroom;
+    uint8_t* tag = packet + 12;
+    tag[0] = tpid >> 8;
+    tag[1] = tpid & 0xff;
+    tag[2] = vlanTci >> 8;
+    tag[3] = vlanTci & 0xff;
+    offset -= kHeadroom;
+    length += kHeadroom;
+  }
+  // CHECKSUM_PARTIAL: the sender's stack left the L4 checksum to the NIC.
+  if ((status & TP_STATUS_CSUMNOTREADY) && CompleteL4Checksum(packet, length)) sock->rxChecksums++;
+  rxOffBase_[count] = offset;
+  rxLenBase_[count] = length;
 }
 
 // send(port, data, offset, length): stages one packet; false when the port is
@@ -359,6 +404,9 @@ Napi::Value PacketIo::Stats(const Napi::CallbackInfo& info) {
   out.Set("ifname", sock->ifname);
   out.Set("kernelDrops", double(sock->kernelDrops));
   out.Set("rxTruncated", double(sock->rxTruncated));
+  out.Set("rxChecksums", double(sock->rxChecksums));
+  out.Set("rxMode", sock->ring.active() ? "ring" : "recvmmsg");
+  out.Set("ringFailure", sock->ringFailure);
   out.Set("txErrors", double(sock->txErrors));
   return out;
 }

@@ -1,6 +1,7 @@
-// AF_PACKET ports driven by libuv: one raw socket per switch port, batched
-// receive (recvmmsg) into one preallocated buffer shared with JavaScript, and
-// batched transmit (sendmmsg) from per-port staging slabs.
+// AF_PACKET ports driven by libuv: one raw socket per switch port, received
+// through a PACKET_MMAP ring (recvmmsg where a ring cannot be set up) into one
+// preallocated buffer shared with JavaScript, and batched transmit (sendmmsg)
+// from per-port staging slabs.
 #pragma once
 #include <napi.h>
 #include <uv.h>
@@ -13,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "rx_ring.h"
+
 namespace p4lab {
 
 class PacketIo;
@@ -23,12 +26,15 @@ struct PortSocket {
   int fd = -1;
   std::string ifname;
   uv_poll_t poll{};
+  RxRing ring;               // inactive: recvmmsg is used
+  std::string ringFailure;   // why there is no ring
   // Transmit staging: packets queued by send() until flush() or the slab fills.
   std::vector<uint8_t> txSlab;
   std::vector<struct mmsghdr> txMsgs;
   std::vector<struct iovec> txIov;
   uint32_t txPending = 0;
   uint64_t rxTruncated = 0;
+  uint64_t rxChecksums = 0;  // L4 checksums completed for a sender's offload
   uint64_t txErrors = 0;
   uint64_t kernelDrops = 0;  // accumulated: the kernel resets its counter on each read
 };
@@ -49,6 +55,15 @@ class PacketIo : public Napi::ObjectWrap<PacketIo> {
 
   static void OnReadable(uv_poll_t* handle, int status, int events);
   void Receive(PortSocket* sock);
+  // Fill the receive slots from one port; return how many packets they hold
+  // and set `*more` when the port may have more waiting.
+  uint32_t FillFromRing(PortSocket* sock, bool* more);
+  uint32_t FillFromSocket(PortSocket* sock, bool* more);
+  // Finishes the packet received into slot `slot` (at kHeadroom): restores a
+  // stripped VLAN tag, completes an offloaded checksum, and records it as
+  // packet `count` of the batch.
+  void Finish(PortSocket* sock, uint32_t slot, uint32_t count, uint32_t length, uint32_t status, uint16_t vlanTci,
+              uint16_t vlanTpid);
   void FlushPort(PortSocket* sock);
   void ClosePort(std::map<uint32_t, PortSocket*>::iterator it);
 

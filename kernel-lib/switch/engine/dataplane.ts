@@ -73,6 +73,7 @@ export class Dataplane implements ControlPlane, ControlPlaneEvents {
   private readonly packetToCpu: Array<(packet: Uint8Array) => void> = [];
   private readonly digests: Array<(digest: DigestMessage) => void> = [];
   private readonly idle: Array<(table: string, entries: EntryView[]) => void> = [];
+  private readonly workQueued: Array<() => void> = [];
 
   constructor(options: DataplaneOptions = {}) {
     const cpu = options.cpuPort;
@@ -147,12 +148,27 @@ export class Dataplane implements ControlPlane, ControlPlaneEvents {
     return this.tm.service();
   }
 
+  /**
+   * Called when work is queued from outside the packet path (a packet-out, a
+   * queue setting that changes when queued packets leave): whoever drives
+   * service() should run it soon.
+   */
+  onWorkQueued(handler: () => void): void {
+    this.workQueued.push(handler);
+  }
+
   setQueueRate(port: number | undefined, pps: number, priority?: number): void {
     this.tm.queues.setRate(port, pps, priority);
+    this.notifyWorkQueued();
   }
 
   setQueueDepth(port: number | undefined, packets: number, priority?: number): void {
     this.tm.queues.setDepth(port, packets, priority);
+    this.notifyWorkQueued();
+  }
+
+  private notifyWorkQueued(): void {
+    for (const h of this.workQueued) h();
   }
 
   stats(): DataplaneStats {
@@ -176,6 +192,7 @@ export class Dataplane implements ControlPlane, ControlPlaneEvents {
   }
   injectFromCpu(packet: Uint8Array): void {
     this.tm.injectFromCpu(packet);
+    this.notifyWorkQueued();
   }
 
   /** Reports entries idle past their timeout (P4Runtime idle-timeout notifications); S2 calls it periodically. */

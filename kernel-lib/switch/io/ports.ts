@@ -1,5 +1,6 @@
 // The switch's ports: one AF_PACKET socket each (native), wire counters, an
-// optional pcap pair per port and the emulated link on the transmit side.
+// optional pcap pair per port and an emulated link in each direction: the
+// receive side's applies before the pipeline, the transmit side's after it.
 // Ports come and go at run time. Packets reach the handler as views into the
 // shared receive buffer (created once per slot), so receiving allocates nothing.
 import { join } from 'node:path';
@@ -22,6 +23,9 @@ export interface PortCounters {
   txBytes: number;
 }
 
+/** Which way through a port a link emulation applies: out of the switch (egress) or into it (ingress). */
+export type LinkDirection = 'egress' | 'ingress';
+
 export interface PortInfo {
   port: number;
   iface: string;
@@ -29,7 +33,10 @@ export interface PortInfo {
   kernelDrops: number;
   rxTruncated: number;
   txErrors: number;
+  rxChecksums: number;
+  rxMode: 'ring' | 'recvmmsg';
   link: LinkEmulator;
+  ingressLink: LinkEmulator;
 }
 
 interface Port {
@@ -37,6 +44,7 @@ interface Port {
   iface: string;
   counters: PortCounters;
   link: LinkEmulator;
+  ingressLink: LinkEmulator;
   pcapIn: PcapWriter | undefined;
   pcapOut: PcapWriter | undefined;
 }
@@ -56,9 +64,12 @@ export class PortError extends P4labError {
 export class PortSet {
   private readonly native: NativeAddon;
   private readonly io: PacketIo;
+  private readonly copy: NativeAddon['copyBytes'];
   private readonly ports = new Map<number, Port>();
   private readonly byNumber = new Array<Port | undefined>(MAX_PORT + 2).fill(undefined); // by port number, 511 included
   private readonly views: Uint8Array[] = [];
+  /** Where a packet leaving an ingress link is put for the pipeline, which wants it at offset 0. */
+  private readonly ingressScratch = new Uint8Array(SLOT_BYTES);
   private pcapDir: string | undefined;
   /** Packets the dataplane sent to a port number no interface is bound to. */
   unboundDrops = 0;
@@ -73,6 +84,7 @@ export class PortSet {
     private readonly onWarning: (message: string) => void,
   ) {
     this.native = loadNative();
+    this.copy = this.native.copyBytes;
     this.io = new this.native.PacketIo(BATCH, SLOT_BYTES, (count) => this.receiveBatch(count));
     const rx = this.io.rxData;
     for (let i = 0; i < BATCH; i++) {
@@ -103,6 +115,7 @@ export class PortSet {
       iface,
       counters: { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0 },
       link: new LinkEmulator((data, offset, length) => this.sendNow(entry, data, offset, length)),
+      ingressLink: new LinkEmulator((data, offset, length) => this.deliver(entry, data, offset, length)),
       pcapIn: undefined,
       pcapOut: undefined,
     };
@@ -132,8 +145,20 @@ export class PortSet {
     return this.ports.size;
   }
 
-  link(port: number): LinkEmulator | undefined {
-    return this.ports.get(port)?.link;
+  link(port: number, direction: LinkDirection = 'egress'): LinkEmulator | undefined {
+    const entry = this.ports.get(port);
+    return direction === 'egress' ? entry?.link : entry?.ingressLink;
+  }
+
+  /** How the ports receive: 'ring' when every port has a PACKET_MMAP ring, else 'recvmmsg' or 'mixed'. */
+  rxMode(): string {
+    const modes = new Set([...this.ports.keys()].map((p) => this.io.stats(p)?.rxMode));
+    return modes.size === 0 ? 'none' : modes.size === 1 ? [...modes][0]! : 'mixed';
+  }
+
+  /** Why `port` has no receive ring ('' when it has one). */
+  ringFailure(port: number): string {
+    return this.io.stats(port)?.ringFailure ?? '';
   }
 
   list(): PortInfo[] {
@@ -148,7 +173,10 @@ export class PortSet {
           kernelDrops: s?.kernelDrops ?? 0,
           rxTruncated: s?.rxTruncated ?? 0,
           txErrors: s?.txErrors ?? 0,
+          rxChecksums: s?.rxChecksums ?? 0,
+          rxMode: s?.rxMode ?? 'recvmmsg',
           link: p.link,
+          ingressLink: p.ingressLink,
         };
       });
   }
@@ -175,12 +203,17 @@ export class PortSet {
     else this.sendNow(entry, data, 0, length);
   }
 
-  /** Releases link-delayed packets due now; returns the earliest pending release (ns) or -1. */
-  releaseLinks(): number {
+  /**
+   * Releases the packets links hold that are due now: into the pipeline
+   * (ingress) or onto the wire (egress). Returns the earliest pending release
+   * (ns) or -1.
+   */
+  releaseLinks(direction: LinkDirection): number {
     let next = -1;
     for (const p of this.ports.values()) {
-      if (p.link.pending === 0) continue;
-      const due = p.link.release(this.nowNs);
+      const link = direction === 'egress' ? p.link : p.ingressLink;
+      if (link.pending === 0) continue;
+      const due = link.release(this.nowNs);
       if (due >= 0 && (next < 0 || due < next)) next = due;
     }
     return next;
@@ -221,9 +254,16 @@ export class PortSet {
       entry.counters.rxPackets++;
       entry.counters.rxBytes += length;
       entry.pcapIn?.write(view, 0, length, this.realtimeNs);
-      this.onReceive(entry.port, view, length);
+      if (entry.ingressLink.active) entry.ingressLink.transmit(view, 0, length, this.nowNs);
+      else this.onReceive(entry.port, view, length);
     }
     this.afterBatch();
+  }
+
+  /** A packet leaving a port's ingress link enters the pipeline. */
+  private deliver(entry: Port, data: Uint8Array, offset: number, length: number): void {
+    this.copy(this.ingressScratch, 0, data, offset, length);
+    this.onReceive(entry.port, this.ingressScratch, length);
   }
 
   private sendNow(entry: Port, data: Uint8Array, offset: number, length: number): void {

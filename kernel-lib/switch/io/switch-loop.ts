@@ -1,6 +1,8 @@
-// The switch's event loop: each receive batch runs through the dataplane, what
-// it transmits goes out through the ports' links in one batch, and the precise
-// timer wakes the loop when the dataplane's queues or a link next need service.
+// The switch's event loop: each receive batch runs through the ports' ingress
+// links into the dataplane, what it transmits goes out through the egress links
+// in one batch, and the precise timer wakes the loop when the dataplane's queues
+// or a link next need service. Work the dataplane queues from outside a batch
+// (a packet-out, a queue setting) wakes the loop too.
 import { loadNative, type PreciseTimer } from '../../native/index.js';
 import type { Dataplane } from '../engine/dataplane.js';
 import type { Logger } from './logger.js';
@@ -32,13 +34,14 @@ export class SwitchLoop {
       this.ports.readClock();
       this.pump();
     });
+    dataplane.onWorkQueued(() => this.kick());
     dataplane.onTransmit((port, data, length) => {
       if (this.trace) this.log.trace(`tx port ${port}: ${length} bytes`);
       this.ports.transmit(port, data, length);
     });
   }
 
-  /** Runs the loop soon from outside a batch (a packet injected from the controller, a setting changed). */
+  /** Runs the loop soon from outside a batch (a link setting changed). */
   kick(): void {
     if (this.kickPending) return;
     this.kickPending = true;
@@ -66,16 +69,19 @@ export class SwitchLoop {
   }
 
   private pump(): void {
+    // Ingress links first: what they release now is serviced in this same pass.
+    const ingressDue = this.ports.releaseLinks('ingress');
     let wait = -1;
     try {
       wait = this.dataplane.service();
     } catch (err) {
       if (this.engineErrors++ === 0) this.log.error(`dataplane service failed: ${(err as Error).message}`);
     }
-    const linkDue = this.ports.releaseLinks();
+    const egressDue = this.ports.releaseLinks('egress');
     this.ports.flush();
     let due = wait >= 0 ? this.ports.nowNs + wait : -1;
-    if (linkDue >= 0 && (due < 0 || linkDue < due)) due = linkDue;
+    if (ingressDue >= 0 && (due < 0 || ingressDue < due)) due = ingressDue;
+    if (egressDue >= 0 && (due < 0 || egressDue < due)) due = egressDue;
     if (due < 0) {
       if (this.armedAt >= 0) this.timer.disarm();
       this.armedAt = -1;

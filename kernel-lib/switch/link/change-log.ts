@@ -5,6 +5,7 @@ import type { LinkConfig } from './config.js';
 export interface LinkChange {
   realtimeNs: bigint; // wall clock of the change
   port: number;
+  direction: 'egress' | 'ingress';
   changed: Array<keyof LinkConfig>;
   config: LinkConfig; // the port's settings after the change
 }

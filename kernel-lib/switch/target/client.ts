@@ -4,11 +4,12 @@ import * as grpc from '@grpc/grpc-js';
 import { P4labError } from '../../errors.js';
 import type { LinkConfig } from '../link/config.js';
 import type { LinkChange } from '../link/change-log.js';
+import type { LinkDirection } from '../io/ports.js';
 import type { ClockView, PortStatsView, QueueChange, QueueSetting } from './controller.js';
 import { linkFromMessage, linkToMessage } from './convert.js';
 import { loadTargetProtos } from './proto.js';
 
-export type { ClockView, PortStatsView, QueueChange, QueueSetting, LinkConfig, LinkChange };
+export type { ClockView, PortStatsView, QueueChange, QueueSetting, LinkConfig, LinkChange, LinkDirection };
 
 /** A failed call: the gRPC status name (e.g. NOT_FOUND) and the switch's explanation. */
 export class TargetCallError extends P4labError {
@@ -49,13 +50,17 @@ export class TargetClient {
     return queueFrom(await this.call('GetQueue', { port, priority }));
   }
 
-  /** Changes the settings given and keeps the others; returns the port's full settings. */
-  async setLink(port: number, settings: Partial<LinkConfig>): Promise<LinkConfig> {
-    return linkFromMessage(await this.call('SetLink', { port, config: linkToMessage(settings) })) as LinkConfig;
+  /**
+   * Changes the settings given and keeps the others; returns the full settings
+   * of that direction: egress (the default) emulates what the switch sends out
+   * of the port, ingress what it receives on it.
+   */
+  async setLink(port: number, settings: Partial<LinkConfig>, direction: LinkDirection = 'egress'): Promise<LinkConfig> {
+    return linkFromMessage(await this.call('SetLink', { port, config: linkToMessage(settings), direction: directionMessage(direction) })) as LinkConfig;
   }
 
-  async getLink(port: number): Promise<LinkConfig> {
-    return linkFromMessage(await this.call('GetLink', { port })) as LinkConfig;
+  async getLink(port: number, direction: LinkDirection = 'egress'): Promise<LinkConfig> {
+    return linkFromMessage(await this.call('GetLink', { port, direction: directionMessage(direction) })) as LinkConfig;
   }
 
   async linkLog(port?: number): Promise<LinkChange[]> {
@@ -63,6 +68,7 @@ export class TargetClient {
     return ((r.changes ?? []) as Message[]).map((c) => ({
       realtimeNs: BigInt(c.realtime_ns ?? 0),
       port: c.port ?? 0,
+      direction: c.direction === 'INGRESS' ? 'ingress' : 'egress',
       changed: ((c.changed ?? []) as string[]).map(camel) as Array<keyof LinkConfig>,
       config: linkFromMessage(c.config) as LinkConfig,
     }));
@@ -95,6 +101,11 @@ export class TargetClient {
       linkOversizeDrops: num(p.link_oversize_drops),
       linkReordered: num(p.link_reordered),
       linkPending: num(p.link_pending),
+      ingressLinkLossDrops: num(p.ingress_link_loss_drops),
+      ingressLinkQueueDrops: num(p.ingress_link_queue_drops),
+      ingressLinkPending: num(p.ingress_link_pending),
+      rxChecksums: num(p.rx_checksums),
+      rxMode: p.rx_mode === 'ring' ? 'ring' : 'recvmmsg',
     }));
   }
 
@@ -151,6 +162,10 @@ export async function waitForSwitch(address: string, timeoutMs = 10_000): Promis
   } finally {
     client.close();
   }
+}
+
+function directionMessage(direction: LinkDirection): 'EGRESS' | 'INGRESS' {
+  return direction === 'ingress' ? 'INGRESS' : 'EGRESS';
 }
 
 function queueFrom(r: Message): QueueSetting {

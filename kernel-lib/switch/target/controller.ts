@@ -5,7 +5,7 @@ import { P4labError } from '../../errors.js';
 import { ControlError } from '../control-plane.js';
 import type { Dataplane } from '../engine/dataplane.js';
 import type { Logger } from '../io/logger.js';
-import { PortError, type PortInfo } from '../io/ports.js';
+import { PortError, type LinkDirection, type PortInfo } from '../io/ports.js';
 import type { SwitchLoop } from '../io/switch-loop.js';
 import { changedSettings, type LinkConfig } from '../link/config.js';
 import { LinkChangeLog, type LinkChange } from '../link/change-log.js';
@@ -28,12 +28,16 @@ export interface QueueChange {
   depthPackets?: number;
 }
 
-export interface PortStatsView extends Omit<PortInfo, 'link'> {
+export interface PortStatsView extends Omit<PortInfo, 'link' | 'ingressLink'> {
+  /** link*: the egress link (what the switch transmits); ingressLink*: what it receives. */
   linkLossDrops: number;
   linkQueueDrops: number;
   linkOversizeDrops: number;
   linkReordered: number;
   linkPending: number;
+  ingressLinkLossDrops: number;
+  ingressLinkQueueDrops: number;
+  ingressLinkPending: number;
 }
 
 export interface ClockView {
@@ -75,12 +79,25 @@ export class TargetController {
     if (depthPackets !== undefined) dp.setQueueDepth(port, depthPackets, priority);
     const current = this.getQueue(port, priority);
     const next: QueueSetting = { ...current, ratePps: ratePps ?? current.ratePps, depthPackets: depthPackets ?? current.depthPackets };
-    // A setting for every port (or every priority) replaces the narrower ones, as in simple_switch.
-    for (const [key, s] of this.queues) {
-      if ((port === undefined || s.port === port) && (priority === undefined || s.priority === priority)) this.queues.delete(key);
+    // A setting for every port (or every priority) overrides what it sets in the
+    // narrower ones and keeps the rest, as the dataplane (and simple_switch) does:
+    // set_queue_depth N for all ports leaves each port's rate alone. Where it
+    // crosses a stored setting (every priority of port 2, priority 3 of every
+    // port) their intersection is stored first so that it takes only these fields.
+    for (const s of [...this.queues.values()]) {
+      const p = port ?? s.port;
+      const q = priority ?? s.priority;
+      if ((port === undefined || s.port === undefined || s.port === p) && (priority === undefined || s.priority === undefined || s.priority === q)) {
+        if (!this.queues.has(queueKey(p, q))) this.queues.set(queueKey(p, q), this.getQueue(p, q));
+      }
+    }
+    for (const s of this.queues.values()) {
+      if ((port === undefined || s.port === port) && (priority === undefined || s.priority === priority)) {
+        if (ratePps !== undefined) s.ratePps = ratePps;
+        if (depthPackets !== undefined) s.depthPackets = depthPackets;
+      }
     }
     this.queues.set(queueKey(port, priority), next);
-    this.ctx.loop.kick();
     this.ctx.log.info(`queue ${describeQueue(port, priority)}: rate ${next.ratePps} pps, depth ${next.depthPackets} packets`);
     return next;
   }
@@ -91,8 +108,8 @@ export class TargetController {
     return { port, priority, ratePps: found?.ratePps ?? 0, depthPackets: found?.depthPackets ?? DEFAULT_QUEUE_DEPTH };
   }
 
-  setLink(port: number, patch: Partial<LinkConfig>): LinkConfig {
-    const link = this.requirePort(port);
+  setLink(port: number, patch: Partial<LinkConfig>, direction: LinkDirection = 'egress'): LinkConfig {
+    const link = this.requirePort(port, direction);
     const before = link.config;
     let after: LinkConfig;
     try {
@@ -102,14 +119,14 @@ export class TargetController {
       throw err;
     }
     const changed = changedSettings(before, after);
-    this.linkLog.record({ realtimeNs: this.realtimeNs(), port, changed, config: after });
+    this.linkLog.record({ realtimeNs: this.realtimeNs(), port, direction, changed, config: after });
     this.ctx.loop.kick();
-    this.ctx.log.info(`link on port ${port}: ${changed.map((k) => `${k}=${after[k]}`).join(' ') || 'unchanged'}`);
+    this.ctx.log.info(`link on port ${port} (${direction}): ${changed.map((k) => `${k}=${after[k]}`).join(' ') || 'unchanged'}`);
     return after;
   }
 
-  getLink(port: number): LinkConfig {
-    return this.requirePort(port).config;
+  getLink(port: number, direction: LinkDirection = 'egress'): LinkConfig {
+    return this.requirePort(port, direction).config;
   }
 
   linkChanges(port?: number): LinkChange[] {
@@ -139,13 +156,16 @@ export class TargetController {
     const all = this.ctx.loop.ports.list();
     const chosen = port === undefined ? all : all.filter((p) => p.port === port);
     if (port !== undefined && chosen.length === 0) throw new ControlError('NOT_FOUND', `port ${port} does not exist`);
-    return chosen.map(({ link, ...rest }) => ({
+    return chosen.map(({ link, ingressLink, ...rest }) => ({
       ...rest,
       linkLossDrops: link.counters.lossDrops,
       linkQueueDrops: link.counters.queueDrops,
       linkOversizeDrops: link.counters.oversizeDrops,
       linkReordered: link.counters.reordered,
       linkPending: link.pending,
+      ingressLinkLossDrops: ingressLink.counters.lossDrops,
+      ingressLinkQueueDrops: ingressLink.counters.queueDrops,
+      ingressLinkPending: ingressLink.pending,
     }));
   }
 
@@ -159,9 +179,11 @@ export class TargetController {
       sums.kernelDrops += p.kernelDrops;
       sums.rxTruncated += p.rxTruncated;
       sums.txErrors += p.txErrors;
-      sums.linkLoss += p.link.counters.lossDrops;
-      sums.linkQueueFull += p.link.counters.queueDrops;
-      sums.linkOversize += p.link.counters.oversizeDrops;
+      for (const link of [p.link, p.ingressLink]) {
+        sums.linkLoss += link.counters.lossDrops;
+        sums.linkQueueFull += link.counters.queueDrops;
+        sums.linkOversize += link.counters.oversizeDrops;
+      }
     }
     return { ...out, ...sums };
   }
@@ -193,8 +215,8 @@ export class TargetController {
     return dir;
   }
 
-  private requirePort(port: number) {
-    const link = this.ctx.loop.ports.link(port);
+  private requirePort(port: number, direction: LinkDirection) {
+    const link = this.ctx.loop.ports.link(port, direction);
     if (!link) throw new ControlError('NOT_FOUND', `port ${port} does not exist: add it first (AddPort or -i ${port}@IFACE)`);
     return link;
   }

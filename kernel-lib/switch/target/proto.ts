@@ -3,18 +3,12 @@
 // decimal strings, enums as names, unset fields absent).
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
+import { serviceDefinition } from '../../p4runtime/grpc-service.js';
 
 const DIR = fileURLToPath(new URL('./', import.meta.url));
 
-const OPTIONS: protoLoader.Options = {
-  keepCase: true,
-  longs: String,
-  enums: String,
-  defaults: false,
-  oneofs: true,
-  includeDirs: [DIR],
-};
+const CONVERSION: protobuf.IConversionOptions = { longs: String, enums: String, defaults: false, oneofs: true };
 
 export interface TargetProtos {
   Target: grpc.ServiceClientConstructor;
@@ -25,12 +19,12 @@ let protos: TargetProtos | undefined;
 
 export function loadTargetProtos(): TargetProtos {
   if (!protos) {
-    const def = grpc.loadPackageDefinition(protoLoader.loadSync(['target.proto', 'health.proto'], OPTIONS));
-    const target = (def.p4lab as grpc.GrpcObject).target as grpc.GrpcObject;
-    const health = (def.grpc as grpc.GrpcObject).health as grpc.GrpcObject;
+    const root = new protobuf.Root();
+    root.loadSync([`${DIR}target.proto`, `${DIR}health.proto`], { keepCase: true });
+    root.resolveAll();
     protos = {
-      Target: (target.v1 as grpc.GrpcObject).Target as grpc.ServiceClientConstructor,
-      Health: (health.v1 as grpc.GrpcObject).Health as grpc.ServiceClientConstructor,
+      Target: grpc.makeGenericClientConstructor(serviceDefinition(root, 'p4lab.target.v1.Target', CONVERSION), 'Target'),
+      Health: grpc.makeGenericClientConstructor(serviceDefinition(root, 'grpc.health.v1.Health', CONVERSION), 'Health'),
     };
   }
   return protos;

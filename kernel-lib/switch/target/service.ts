@@ -21,14 +21,15 @@ export function addTargetService(server: grpc.Server, target: TargetController):
         }),
       ),
     GetQueue: (r) => queueMessage(target.getQueue(optional(r.port), optional(r.priority))),
-    SetLink: (r) => linkToMessage(target.setLink(uint(r.port), linkFromMessage(r.config as LinkConfigMessage | undefined))),
-    GetLink: (r) => linkToMessage(target.getLink(uint(r.port))),
+    SetLink: (r) => linkToMessage(target.setLink(uint(r.port), linkFromMessage(r.config as LinkConfigMessage | undefined), direction(r.direction))),
+    GetLink: (r) => linkToMessage(target.getLink(uint(r.port), direction(r.direction))),
     GetLinkLog: (r) => ({
       changes: target.linkChanges(optional(r.port)).map((c) => ({
         realtime_ns: c.realtimeNs.toString(),
         port: c.port,
         changed: c.changed.map(linkFieldName),
         config: linkToMessage(c.config),
+        direction: c.direction === 'ingress' ? 'INGRESS' : 'EGRESS',
       })),
     }),
     AddPort: (r) => {
@@ -59,6 +60,11 @@ export function addTargetService(server: grpc.Server, target: TargetController):
         link_oversize_drops: p.linkOversizeDrops,
         link_reordered: p.linkReordered,
         link_pending: p.linkPending,
+        ingress_link_loss_drops: p.ingressLinkLossDrops,
+        ingress_link_queue_drops: p.ingressLinkQueueDrops,
+        ingress_link_pending: p.ingressLinkPending,
+        rx_checksums: p.rxChecksums,
+        rx_mode: p.rxMode,
       })),
     }),
     GetDrops: () => ({ by_reason: target.drops() }),
@@ -95,6 +101,11 @@ export function addHealthService(server: grpc.Server, services: string[]): void 
 
 function queueMessage(q: { port?: number; priority?: number; ratePps: number; depthPackets: number }): object {
   return { port: q.port, priority: q.priority, rate_pps: q.ratePps, depth_packets: q.depthPackets };
+}
+
+/** proto3: an absent enum is its first value, EGRESS, which keeps older callers working. */
+function direction(value: unknown): 'egress' | 'ingress' {
+  return value === 'INGRESS' ? 'ingress' : 'egress';
 }
 
 function uint(value: unknown): number {
