@@ -17,6 +17,8 @@ function wider(value: bigint, bitwidth: number): boolean {
   return value >> BigInt(bitwidth) !== 0n;
 }
 
+const SMALL = 1n << 48n;
+
 /**
  * The canonical bytestring of `value`. With `bitwidth`, a value that does not
  * fit is refused; `what` names the field in the message (e.g. `param port`).
@@ -25,6 +27,18 @@ export function encodeBytes(value: bigint, bitwidth?: number, what = 'value'): B
   if (value < 0n) throw new BytestringError(`${what}: ${value} is negative; P4Runtime bytestrings are unsigned`);
   if (bitwidth !== undefined && wider(value, bitwidth)) {
     throw new BytestringError(`${what}: 0x${value.toString(16)} does not fit in ${bitwidth} bits`);
+  }
+  // Up to 6 bytes fit a double exactly: keys and parameters of most tables skip the hex text.
+  if (value < SMALL) {
+    let n = Number(value);
+    let length = 1;
+    while (length < 6 && n >= 2 ** (8 * length)) length++;
+    const out = Buffer.allocUnsafe(length);
+    for (let i = length - 1; i >= 0; i--) {
+      out[i] = n % 256;
+      n = Math.floor(n / 256);
+    }
+    return out;
   }
   const hex = value.toString(16);
   return Buffer.from(hex.length % 2 ? '0' + hex : hex, 'hex');
@@ -37,7 +51,7 @@ export function encodeBytes(value: bigint, bitwidth?: number, what = 'value'): B
 export function decodeBytes(bytes: Uint8Array, bitwidth: number, what = 'value'): bigint {
   if (bytes.length === 0) throw new BytestringError(`${what}: empty bytestring; a ${bitwidth}-bit value needs at least one byte`);
   const value = toBigInt(bytes);
-  if (wider(value, bitwidth)) {
+  if (bytes.length * 8 > bitwidth && wider(value, bitwidth)) {
     throw new BytestringError(`${what}: 0x${Buffer.from(bytes).toString('hex')} does not fit in ${bitwidth} bits`);
   }
   return value;

@@ -5,7 +5,7 @@
 // its nodes' ports, each copy with the node's rid as instance).
 import { P4labError } from '../errors.js';
 import type { Switch } from './client/switch.js';
-import { needsPriority, type TableEntrySpec } from './client/table-entry.js';
+import type { TableEntrySpec } from './client/table-entry.js';
 import type { ReplicaInput } from './client/replication.js';
 import { suggest } from './client/names.js';
 
@@ -70,7 +70,7 @@ function tableAddSpec(sw: Switch, args: string[]): { table: string; spec: TableE
     throw new P4labError(`table ${table} has ${fields.length} key field(s) (${fields.map((f) => f.name).join(', ')}), got ${keys.length}`);
   }
   const params = action.params ?? [];
-  const prioritized = needsPriority(info);
+  const prioritized = info.needsPriority;
   const expected = params.length + (prioritized ? 1 : 0);
   if (rest.length !== expected) {
     const names = params.map((p) => p.name).join(', ') || 'none';

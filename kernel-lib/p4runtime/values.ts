@@ -67,21 +67,26 @@ function toBigInt(input: ValueInput, where: string): bigint | undefined {
 
 /** `count` byte values in `radix` (decimal octets, or 1–2 hex digits) joined by `sep`, as one number; undefined if malformed. */
 function splitBytes(text: string, sep: string, count: number, radix: 10 | 16): number | undefined {
-  const parts = text.split(sep);
-  if (parts.length !== count) return undefined;
+  // One pass over the characters: this runs for every address of a batch.
+  const sepCode = sep.charCodeAt(0);
+  const maxDigits = radix === 10 ? 3 : 2;
   let out = 0;
-  for (const part of parts) {
-    if (part.length === 0 || part.length > (radix === 10 ? 3 : 2)) return undefined;
-    let byte = 0;
-    for (let i = 0; i < part.length; i++) {
-      const digit = digitOf(part.charCodeAt(i), radix);
-      if (digit < 0) return undefined;
-      byte = byte * radix + digit;
+  let parts = 0;
+  let byte = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : sepCode; // the end closes the last part
+    if (c === sepCode) {
+      if (digits === 0 || byte > 255 || ++parts > count) return undefined;
+      out = out * 256 + byte;
+      byte = digits = 0;
+      continue;
     }
-    if (byte > 255) return undefined;
-    out = out * 256 + byte;
+    const digit = digitOf(c, radix);
+    if (digit < 0 || ++digits > maxDigits) return undefined;
+    byte = byte * radix + digit;
   }
-  return out;
+  return parts === count ? out : undefined;
 }
 
 function digitOf(c: number, radix: 10 | 16): number {
@@ -128,13 +133,17 @@ function maxOf(bitwidth: number): string {
   return bitwidth <= 16 ? max.toString() : `0x${max.toString(16)}`;
 }
 
+const masks: bigint[] = [];
+
 function fullMask(bitwidth: number): bigint {
-  return (1n << BigInt(bitwidth)) - 1n;
+  return (masks[bitwidth] ??= (1n << BigInt(bitwidth)) - 1n);
 }
 
 function isWildcard(input: MatchInput): boolean {
   return typeof input === 'string' && (input.trim() === '*' || input.trim() === '_');
 }
+
+const KIND_NAMES: Record<MatchKind, string> = { EXACT: 'exact', LPM: 'lpm', TERNARY: 'ternary', RANGE: 'range', OPTIONAL: 'optional' };
 
 /**
  * Parses a key field for a match of `kind`. Returns undefined for "don't care"
@@ -142,7 +151,7 @@ function isWildcard(input: MatchInput): boolean {
  * omitted. LPM and ternary values are masked, as BMv2's CLI does.
  */
 export function parseMatch(input: MatchInput, kind: MatchKind, bitwidth: number, where: string): ParsedMatch | undefined {
-  const place = `${where} (${kind.toLowerCase()}, ${bitwidth} bits)`;
+  const place = `${where} (${KIND_NAMES[kind]}, ${bitwidth} bits)`;
   const wildcardAllowed = kind !== 'EXACT';
   if (isWildcard(input)) {
     if (!wildcardAllowed) throw new P4RuntimeValueError(place, input, 'a value: an exact match has no wildcard');
@@ -167,24 +176,31 @@ function asScalar(input: MatchInput, place: string, expected: string): ValueInpu
   return input;
 }
 
+const PREFIX = /^\s*\d+\s*$/;
+
+function badLpm(place: string, input: MatchInput, bitwidth: number): P4RuntimeValueError {
+  return new P4RuntimeValueError(place, input, `value/prefix-length, e.g. '10.0.1.0/24', with a prefix of 0..${bitwidth}`);
+}
+
 function parseLpm(input: MatchInput, bitwidth: number, place: string): ParsedMatch | undefined {
-  const expected = `value/prefix-length, e.g. '10.0.1.0/24', with a prefix of 0..${bitwidth}`;
   let valueIn: ValueInput;
   let prefixLen: number;
-  if (typeof input === 'string' && input.includes('/')) {
-    const [v, p, extra] = input.split('/');
-    if (extra !== undefined || !/^\s*\d+\s*$/.test(p!)) throw new P4RuntimeValueError(place, input, expected);
-    valueIn = v!;
+  const slash = typeof input === 'string' ? input.indexOf('/') : -1;
+  if (slash >= 0) {
+    const text = input as string;
+    const p = text.slice(slash + 1);
+    if (!PREFIX.test(p)) throw badLpm(place, input, bitwidth);
+    valueIn = text.slice(0, slash);
     prefixLen = Number(p);
   } else if (typeof input === 'object' && !(input instanceof Uint8Array)) {
-    if (!('prefixLen' in input)) throw new P4RuntimeValueError(place, input, expected);
+    if (!('prefixLen' in input)) throw badLpm(place, input, bitwidth);
     valueIn = input.value;
     prefixLen = input.prefixLen;
   } else {
     valueIn = input;
     prefixLen = bitwidth;
   }
-  if (!Number.isInteger(prefixLen) || prefixLen < 0 || prefixLen > bitwidth) throw new P4RuntimeValueError(place, input, expected);
+  if (!Number.isInteger(prefixLen) || prefixLen < 0 || prefixLen > bitwidth) throw badLpm(place, input, bitwidth);
   const value = parseValue(valueIn, bitwidth, place);
   if (prefixLen === 0) return undefined;
   const mask = fullMask(bitwidth) ^ fullMask(bitwidth - prefixLen);

@@ -68,3 +68,24 @@ describe('P4Runtime proto declarations', () => {
     server.forceShutdown();
   });
 });
+
+describe('batch messages encoded without the fromObject copy', () => {
+  const b = (...bytes: number[]) => Buffer.from(bytes);
+  const entities = [
+    { table_entry: { table_id: 7, match: [{ field_id: 1, lpm: { value: b(10, 0, 1, 0), prefix_len: 24 } }], action: { action: { action_id: 3, params: [{ param_id: 1, value: b(1) }] } }, idle_timeout_ns: '1000' } },
+    { register_entry: { register_id: 9, index: { index: 3 }, data: { bitstring: b(7) } } },
+    { counter_entry: { counter_id: 2, index: { index: '4' }, data: { byte_count: '18446744073709551615', packet_count: 1 } } },
+    { packet_replication_engine_entry: { multicast_group_entry: { multicast_group_id: 1, replicas: [{ egress_port: 2, instance: 1 }] } } },
+  ];
+  const generic = (type: string, object: object) => encodeMessage(type, object);
+
+  it('a WriteRequest has the bytes of the generic encoding', () => {
+    const request = { device_id: '1', election_id: { high: '0', low: '2' }, role: '', atomicity: 'ROLLBACK_ON_ERROR', updates: entities.map((entity) => ({ type: 'MODIFY', entity })) };
+    expect(p4runtimeServiceDefinition().Write.requestSerialize(request)).toEqual(generic('p4.v1.WriteRequest', request));
+  });
+
+  it('a ReadResponse has the bytes of the generic encoding', () => {
+    const response = { entities };
+    expect(p4runtimeServiceDefinition().Read.responseSerialize(response)).toEqual(generic('p4.v1.ReadResponse', response));
+  });
+});

@@ -2,7 +2,7 @@
 // BMv2's Thrift CLI when the switch is a real BMv2 (its P4Runtime lacks them).
 import { inspect } from 'node:util';
 import type { Register } from '../../p4info/types.js';
-import { decodeBytes } from '../bytes.js';
+import { decodeBytes, toBigInt } from '../bytes.js';
 import { P4RuntimeValueError } from '../errors.js';
 import { parseValue, type ValueInput } from '../values.js';
 import { encodeValue, int64, toInt64 } from './codec.js';
@@ -80,7 +80,10 @@ export class RegisterHandle {
       const r = e.register_entry;
       if (!r?.data?.bitstring) continue;
       const i = Number(int64(r.index?.index)) - first;
-      if (i >= 0 && i < out.length) out[i] = decodeBytes(r.data.bitstring, width, `${where}[${i + first}]`);
+      if (i < 0 || i >= out.length) continue;
+      const bits = r.data.bitstring;
+      // A canonical value that cannot pass the width skips the checks (and the name built for their message).
+      out[i] = bits.length > 0 && bits.length * 8 <= width ? toBigInt(bits) : decodeBytes(bits, width, `${where}[${i + first}]`);
     }
     return out;
   }

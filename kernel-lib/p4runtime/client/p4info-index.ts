@@ -53,6 +53,8 @@ export interface TableInfo {
   table: Table;
   fields: NameTable<MatchField>;
   actions: NameTable<Action>;
+  /** Ternary, range or optional keys: entries need a priority. */
+  needsPriority: boolean;
 }
 
 export class P4InfoIndex {
@@ -102,6 +104,7 @@ export class P4InfoIndex {
             return { name: action.preamble.name, alias: action.preamble.alias, item: action };
           }),
         ),
+        needsPriority: (table.match_fields ?? []).some((f) => f.match_type === 'TERNARY' || f.match_type === 'RANGE' || f.match_type === 'OPTIONAL'),
       };
       this.tableInfo.set(table.preamble.id, info);
     }

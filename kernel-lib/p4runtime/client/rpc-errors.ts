@@ -52,7 +52,8 @@ export function writeError(err: ServiceError, updates: readonly Update[], offset
       const e = unpackAny<P4Error>(any, 'p4.v1.Error');
       if (!e || !e.canonical_code) return; // OK: this update succeeded
       const update = updates[i];
-      const message = e.message ?? '';
+      // A switch may leave messages out to keep its reply small (p4lab does past ~48 KB of errors).
+      const message = e.message || '(the switch sent no message for this update)';
       const field = update ? fieldIn(message, names.fields(update)) : undefined;
       failures.push({
         index: offset + i,

@@ -67,9 +67,13 @@ export interface PipelineInfo {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-// A Write whose updates mostly fail answers with one p4.v1.Error each in the
-// grpc-status-details-bin trailer; past ~64 KiB of trailers Node's HTTP/2 drops
-// the answer and the call hangs. 250 failures stay well below that.
+// A failed Write answers with one p4.v1.Error per update in a trailer, and
+// gRPC trailers are small (grpc-js cannot take more than ~60 KB and has no
+// option to raise it: it ignores grpc.max_metadata_size). p4lab's switch keeps
+// its trailer under that by leaving messages out, or (over ~1,000 updates) by
+// answering RESOURCE_EXHAUSTED without them; other switches may drop the reply.
+// Writes of 250 updates keep every message (about 200 bytes each), and two in
+// flight let the client encode one while the switch applies the other.
 const MAX_UPDATES_PER_WRITE = 250;
 const WRITES_IN_FLIGHT = 2;
 
@@ -266,7 +270,10 @@ export class Switch implements EntityIO {
         tableWrites.set(key, w);
       } else if (register !== undefined) registerWrites.set(register, (registerWrites.get(register) ?? 0) + 1);
     });
-    const nameOf = (kind: 'tables' | 'registers', id: number): string => this.p4index?.[kind].items.find((x) => x.preamble.id === id)?.preamble.name ?? String(id);
+    const nameOf = (kind: 'tables' | 'registers', id: number): string => {
+      const items: ReadonlyArray<{ preamble: { id: number; name: string } }> = this.p4index?.[kind].items ?? [];
+      return items.find((x) => x.preamble.id === id)?.preamble.name ?? String(id);
+    };
     for (const w of tableWrites.values()) events.record('table_write', { device: this.name, table: nameOf('tables', w.table), op: w.op, entries: w.entries });
     for (const [id, count] of registerWrites) events.record('register_write', { device: this.name, register: nameOf('registers', id), count });
   }

@@ -57,25 +57,33 @@ export interface TableEntryView {
 export function encodeAction(action: P4Action, params: ParamsInput | undefined, where: string): Action {
   const declared = action.params ?? [];
   const place = `${where}, action ${action.preamble.name}`;
-  const out: Action = { action_id: action.preamble.id, params: [] };
+  const out: Action = { action_id: action.preamble.id, params: new Array(declared.length) };
   if (Array.isArray(params)) {
     if (params.length !== declared.length) {
       throw new P4RuntimeValueError(place, params, `${declared.length} parameter(s): ${declared.map((p) => p.name).join(', ') || 'none'}`);
     }
-    declared.forEach((p, i) => out.params!.push({ param_id: p.id, value: encodeValue(params[i]!, p.bitwidth, `${place}, param ${p.name}`) }));
+    for (let i = 0; i < declared.length; i++) {
+      const p = declared[i]!;
+      out.params![i] = { param_id: p.id, value: encodeValue(params[i]!, p.bitwidth, `${place}, param ${p.name}`) };
+    }
     return out;
   }
   const given = (params ?? {}) as Record<string, ValueInput>;
-  for (const name of Object.keys(given)) {
-    if (!declared.some((p) => p.name === name)) {
-      const known = declared.map((p) => p.name);
-      throw new P4RuntimeNameError(`${place} has no parameter '${name}'`, known.length ? `its parameters are ${known.join(', ')}` : 'it takes no parameters');
-    }
+  // Count instead of searching per name: this runs for every entry of a batch.
+  let known = 0;
+  let names = 0;
+  for (const p of declared) if (p.name in given) known++;
+  for (const _ in given) names++;
+  if (known !== names) {
+    const unknown = Object.keys(given).find((name) => !declared.some((p) => p.name === name));
+    const list = declared.map((p) => p.name);
+    throw new P4RuntimeNameError(`${place} has no parameter '${unknown}'`, list.length ? `its parameters are ${list.join(', ')}` : 'it takes no parameters');
   }
-  for (const p of declared) {
+  for (let i = 0; i < declared.length; i++) {
+    const p = declared[i]!;
     const value = given[p.name];
     if (value === undefined) throw new P4RuntimeValueError(`${place}, param ${p.name}`, undefined, `a value of ${p.bitwidth} bits (every parameter is required)`);
-    out.params!.push({ param_id: p.id, value: encodeValue(value, p.bitwidth, `${place}, param ${p.name}`) });
+    out.params![i] = { param_id: p.id, value: encodeValue(value, p.bitwidth, `${place}, param ${p.name}`) };
   }
   return out;
 }
@@ -84,18 +92,12 @@ export function encodeAction(action: P4Action, params: ParamsInput | undefined, 
 export function encodeMatch(info: TableInfo, match: Record<string, MatchInput> | undefined, where: string): FieldMatch[] {
   const out: FieldMatch[] = [];
   if (!match) return out;
-  for (const [name, input] of Object.entries(match)) {
-    const field = info.fields.get(name);
-    const m = encodeFieldMatch(field, input, where);
+  for (const name in match) {
+    const m = encodeFieldMatch(info.fields.get(name), match[name]!, where);
     if (m) out.push(m);
   }
-  out.sort((a, b) => a.field_id - b.field_id);
+  if (out.length > 1) out.sort((a, b) => a.field_id - b.field_id);
   return out;
-}
-
-/** Tables with ternary, range or optional keys order their entries by priority. */
-export function needsPriority(info: TableInfo): boolean {
-  return (info.table.match_fields ?? []).some((f) => f.match_type === 'TERNARY' || f.match_type === 'RANGE' || f.match_type === 'OPTIONAL');
 }
 
 /** Builds a TableEntry; `keyOnly` for DELETE and for direct counter/meter addressing. */
@@ -103,7 +105,7 @@ export function encodeTableEntry(info: TableInfo, spec: TableEntrySpec, keyOnly 
   const name = info.table.preamble.name;
   const where = `table ${name}`;
   const entry: TableEntry = { table_id: info.table.preamble.id, match: encodeMatch(info, spec.match, where) };
-  if (needsPriority(info)) {
+  if (info.needsPriority) {
     if (spec.priority === undefined || !Number.isInteger(spec.priority) || spec.priority <= 0 || spec.priority > 0x7fffffff) {
       throw new P4RuntimeValueError(`${where}, priority`, spec.priority, 'an integer priority > 0 (higher wins): the table has ternary, range or optional keys');
     }

@@ -40,7 +40,7 @@ export function readRegisters({ pipeline, control }: Target, e: RegisterEntry, o
   for (const reg of arraysOf(pipeline.info.registers, e.register_id, 'register')) {
     for (const i of indexesOf(e.register_id ? e.index : undefined, reg.size, `register ${reg.name}`)) {
       const value = control.registerRead(reg.name, i);
-      out.push({ register_entry: { register_id: reg.id, index: { index: String(i) }, data: { bitstring: encodeBytes(value) } } });
+      out.push({ register_entry: { register_id: reg.id, index: { index: i }, data: { bitstring: encodeBytes(value) } } });
     }
   }
 }
@@ -58,7 +58,7 @@ export function readCounters({ pipeline, control }: Target, e: CounterEntry, out
   for (const counter of arraysOf(pipeline.info.counters, e.counter_id, 'counter')) {
     for (const i of indexesOf(e.counter_id ? e.index : undefined, counter.size, `counter ${counter.name}`)) {
       const data = counterDataOf(control.counterRead(counter.name, i), counter.unit);
-      out.push({ counter_entry: { counter_id: counter.id, index: { index: String(i) }, data } });
+      out.push({ counter_entry: { counter_id: counter.id, index: { index: i }, data } });
     }
   }
 }
@@ -76,7 +76,7 @@ export function readMeters({ pipeline, control }: Target, e: MeterEntry, out: En
   for (const meter of arraysOf(pipeline.info.meters, e.meter_id, 'meter')) {
     for (const i of indexesOf(e.meter_id ? e.index : undefined, meter.size, `meter ${meter.name}`)) {
       const config = control.meterGet(meter.name, i);
-      const entry: MeterEntry = { meter_id: meter.id, index: { index: String(i) } };
+      const entry: MeterEntry = { meter_id: meter.id, index: { index: i } };
       if (config) entry.config = meterConfigMessage(config);
       out.push({ meter_entry: entry });
     }

@@ -15,6 +15,12 @@ function invalid(message: string): RpcError {
   return new RpcError(grpc.status.INVALID_ARGUMENT, message);
 }
 
+// (1 << n) - 1 for each n met so far: keys of a batch reuse a few widths and prefixes.
+const lowMasks: bigint[] = [];
+function lowMask(bits: number): bigint {
+  return (lowMasks[bits] ??= (1n << BigInt(bits)) - 1n);
+}
+
 const ONEOF_OF: Record<FieldInfo['matchType'], NonNullable<FieldMatch['field_match_type']>> = {
   EXACT: 'exact',
   LPM: 'lpm',
@@ -24,14 +30,13 @@ const ONEOF_OF: Record<FieldInfo['matchType'], NonNullable<FieldMatch['field_mat
 };
 
 function wildcard(field: FieldInfo, where: string): KeyMatch {
-  const max = (1n << BigInt(field.bitwidth)) - 1n;
   switch (field.matchType) {
     case 'EXACT':
       throw invalid(`${where}: exact field ${field.name} (id ${field.id}) is missing; exact fields cannot be wildcards`);
     case 'LPM':
       return { kind: 'lpm', value: 0n, prefixLen: 0 };
     case 'RANGE':
-      return { kind: 'range', low: 0n, high: max };
+      return { kind: 'range', low: 0n, high: lowMask(field.bitwidth) };
     default:
       return { kind: 'ternary', value: 0n, mask: 0n };
   }
@@ -43,19 +48,17 @@ function fieldKey(field: FieldInfo, m: FieldMatch, where: string): KeyMatch {
   if (!m.field_match_type) throw invalid(`${what}: no match value set (expected ${expected})`);
   if (m.field_match_type !== expected) throw invalid(`${what}: is a ${field.matchType} field but the request sets ${m.field_match_type}`);
   const w = field.bitwidth;
-  const max = (1n << BigInt(w)) - 1n;
   switch (m.field_match_type) {
     case 'exact':
       return { kind: 'exact', value: valueOf(m.exact?.value, w, what) };
     case 'optional':
-      return { kind: 'ternary', value: valueOf(m.optional?.value, w, what), mask: max };
+      return { kind: 'ternary', value: valueOf(m.optional?.value, w, what), mask: lowMask(w) };
     case 'lpm': {
       const value = valueOf(m.lpm?.value, w, what);
       const prefixLen = m.lpm?.prefix_len ?? 0;
       if (prefixLen === 0) throw invalid(`${what}: prefix_len 0 is a wildcard; omit the field instead`);
       if (prefixLen < 0 || prefixLen > w) throw invalid(`${what}: prefix_len ${prefixLen} is outside 1..${w}`);
-      const hostMask = (1n << BigInt(w - prefixLen)) - 1n;
-      if ((value & hostMask) !== 0n) throw invalid(`${what}: value 0x${value.toString(16)} has bits set beyond the /${prefixLen} prefix`);
+      if ((value & lowMask(w - prefixLen)) !== 0n) throw invalid(`${what}: value 0x${value.toString(16)} has bits set beyond the /${prefixLen} prefix`);
       return { kind: 'lpm', value, prefixLen };
     }
     case 'ternary': {
@@ -69,7 +72,7 @@ function fieldKey(field: FieldInfo, m: FieldMatch, where: string): KeyMatch {
       const low = valueOf(m.range?.low, w, `${what} low`);
       const high = valueOf(m.range?.high, w, `${what} high`);
       if (low > high) throw invalid(`${what}: range low 0x${low.toString(16)} is above high 0x${high.toString(16)}`);
-      if (low === 0n && high === max) throw invalid(`${what}: the full range is a wildcard; omit the field instead`);
+      if (low === 0n && high === lowMask(w)) throw invalid(`${what}: the full range is a wildcard; omit the field instead`);
       return { kind: 'range', low, high };
     }
     default:
@@ -82,19 +85,25 @@ export type KeyedInfo = Pick<TableInfo, 'name' | 'fields' | 'fieldById'>;
 
 /** The dataplane key of `match` (one KeyMatch per table key field, wildcards explicit). */
 export function keyOf(table: KeyedInfo, match: FieldMatch[] | undefined, where: string): KeyMatch[] {
-  const given = new Map<number, FieldMatch>();
+  // Runs for every entry of a batch: plain arrays by field position, no Map or closure.
+  const fields = table.fields;
+  const given: Array<FieldMatch | undefined> = new Array(fields.length);
   for (const m of match ?? []) {
     const id = m.field_id ?? 0;
-    if (!table.fieldById.has(id)) {
-      throw invalid(`${where}: table ${table.name} has no match field id ${id} (ids: ${table.fields.map((f) => `${f.id}=${f.name}`).join(', ')})`);
+    const field = table.fieldById.get(id);
+    if (!field) {
+      throw invalid(`${where}: table ${table.name} has no match field id ${id} (ids: ${fields.map((f) => `${f.id}=${f.name}`).join(', ')})`);
     }
-    if (given.has(id)) throw invalid(`${where}: match field id ${id} appears twice`);
-    given.set(id, m);
+    const i = fields.indexOf(field);
+    if (given[i]) throw invalid(`${where}: match field id ${id} appears twice`);
+    given[i] = m;
   }
-  return table.fields.map((f) => {
-    const m = given.get(f.id);
-    return m ? fieldKey(f, m, where) : wildcard(f, where);
-  });
+  const key: KeyMatch[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const m = given[i];
+    key.push(m ? fieldKey(fields[i]!, m, where) : wildcard(fields[i]!, where));
+  }
+  return key;
 }
 
 /** The P4Runtime match of a dataplane key: wildcards omitted, optional fields as optional. */
@@ -104,7 +113,6 @@ export function matchOf(table: TableInfo, key: KeyMatch[]): FieldMatch[] {
     const k = key[i];
     if (!k) return;
     const w = f.bitwidth;
-    const max = (1n << BigInt(w)) - 1n;
     switch (k.kind) {
       case 'exact':
         out.push({ field_id: f.id, exact: { value: encodeBytes(k.value) } });
@@ -118,7 +126,7 @@ export function matchOf(table: TableInfo, key: KeyMatch[]): FieldMatch[] {
         else out.push({ field_id: f.id, ternary: { value: encodeBytes(k.value), mask: encodeBytes(k.mask) } });
         break;
       case 'range':
-        if (k.low !== 0n || k.high !== max) out.push({ field_id: f.id, range: { low: encodeBytes(k.low), high: encodeBytes(k.high) } });
+        if (k.low !== 0n || k.high !== lowMask(w)) out.push({ field_id: f.id, range: { low: encodeBytes(k.low), high: encodeBytes(k.high) } });
         break;
     }
   });
@@ -163,18 +171,20 @@ function directActionOf(info: PipelineInfo, table: TableInfo, action: Action, fo
 }
 
 function paramsOf(a: ActionInfo, params: Action['params'], where: string): bigint[] {
-  const values: Array<bigint | undefined> = new Array(a.params.length).fill(undefined);
+  const declared = a.params;
+  const values: Array<bigint | undefined> = new Array(declared.length);
   for (const p of params ?? []) {
     const id = p.param_id ?? 0;
-    const i = a.params.findIndex((d) => d.id === id);
-    if (i < 0) throw invalid(`${where}: action ${a.name} has no param id ${id} (params: ${a.params.map((d) => `${d.id}=${d.name}`).join(', ') || 'none'})`);
+    let i = 0;
+    while (i < declared.length && declared[i]!.id !== id) i++;
+    if (i === declared.length) throw invalid(`${where}: action ${a.name} has no param id ${id} (params: ${declared.map((d) => `${d.id}=${d.name}`).join(', ') || 'none'})`);
     if (values[i] !== undefined) throw invalid(`${where}: action ${a.name} param id ${id} appears twice`);
-    values[i] = valueOf(p.value, a.params[i].bitwidth, `${where} action ${a.name} param ${a.params[i].name}`);
+    values[i] = valueOf(p.value, declared[i]!.bitwidth, `${where} action ${a.name} param ${declared[i]!.name}`);
   }
-  return values.map((v, i) => {
-    if (v === undefined) throw invalid(`${where}: action ${a.name} param ${a.params[i].name} (id ${a.params[i].id}) is missing`);
-    return v;
-  });
+  for (let i = 0; i < declared.length; i++) {
+    if (values[i] === undefined) throw invalid(`${where}: action ${a.name} param ${declared[i]!.name} (id ${declared[i]!.id}) is missing`);
+  }
+  return values as bigint[];
 }
 
 /** The P4Runtime action of a dataplane call. */
