@@ -225,18 +225,17 @@ export interface Bmv2TableKey {
   mask: string | null;
 }
 
-export interface Bmv2EntryKey {
-  match_type: Bmv2MatchType;
-  key: string;
-  mask?: string;
-  prefix_length?: number;
-  start?: string;
-  end?: string;
-}
+/** One key of a const entry; p4c writes `optional` keys as `ternary`. */
+export type Bmv2EntryKey =
+  | { match_type: 'exact'; key: string }
+  | { match_type: 'lpm'; key: string; prefix_length: number }
+  | { match_type: 'ternary'; key: string; mask: string }
+  | { match_type: 'range'; start: string; end: string };
 
+/** A const entry; p4c has named its key list `match_key` since it first emitted entries. */
 export interface Bmv2TableEntry {
   source_info?: SourceInfo;
-  matches: Bmv2EntryKey[];
+  match_key: Bmv2EntryKey[];
   action_entry: { action_id: number; action_data: string[] };
   priority: number;
 }

@@ -16,6 +16,7 @@ export interface Node {
 export interface Annotation extends Node {
   name: string; // without '@'
   args: Expr[]; // @name("x") → [StringLit]; @id(3) → [IntLit]; unparsed bodies are kept as one StringLit
+  body?: string; // the source text between the brackets, as P4Info repeats it
 }
 
 // ---------- types ----------
@@ -59,6 +60,7 @@ export type Expr =
   | { kind: 'ternary'; cond: Expr; then: Expr; else: Expr; span: Span }
   | { kind: 'cast'; type: TypeRef; expr: Expr; span: Span }
   | { kind: 'list'; elements: Expr[]; span: Span } // { a, b } and tuple/keyset lists
+  | { kind: 'structInit'; fields: Array<{ name: string; value: Expr; span: Span }>; span: Span } // { f = v, g = w }
   | { kind: 'default'; span: Span } // `default` in select / keysets
   | { kind: 'dontcare'; span: Span } // `_`
   | { kind: 'typeMember'; type: TypeRef; member: string; span: Span }; // error.NoError when parsed as a type

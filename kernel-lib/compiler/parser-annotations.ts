@@ -25,7 +25,8 @@ export class AnnotationParser extends ExpressionParser {
     const close = open.text === '(' ? ')' : ']';
     const body = this.balancedUntil(close);
     this.expect(close, 'to close the annotation');
-    return { name: nameTok.text, args: this.annotationArgs(body, open.text === '['), span: this.spanFrom(at.span) };
+    const text = body.length ? this.rawText(body[0]!, body[body.length - 1]!) : '';
+    return { name: nameTok.text, args: this.annotationArgs(body, open.text === '['), body: text, span: this.spanFrom(at.span) };
   }
 
   /** `@pragma name body…` to the end of the line: annotation `name` with the raw body as one string. */

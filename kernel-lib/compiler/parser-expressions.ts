@@ -86,7 +86,15 @@ export abstract class ExpressionParser extends TypeParser {
         e = { kind: 'member', object: e, member: m.text, span: this.spanFrom(e.span) };
       } else if (this.accept('[')) {
         const index = this.parseExpression();
-        if (this.accept(':')) {
+        const plus = this.peek();
+        if (this.accept('+:')) {
+          // x[lo +: w] is x[lo + w - 1 : lo]
+          const width = this.parseExpression();
+          this.expect(']', 'to close the slice');
+          const one: Expr = { kind: 'int', value: 1n, text: '1', span: plus.span };
+          const hi: Expr = { kind: 'binary', op: '-', left: { kind: 'binary', op: '+', left: index, right: width, span: plus.span }, right: one, span: plus.span };
+          e = { kind: 'slice', object: e, hi, lo: index, span: this.spanFrom(e.span) };
+        } else if (this.accept(':')) {
           const lo = this.parseExpression();
           this.expect(']', 'to close the slice');
           e = { kind: 'slice', object: e, hi: index, lo, span: this.spanFrom(e.span) };
@@ -211,18 +219,30 @@ export abstract class ExpressionParser extends TypeParser {
     return { kind: 'name', name, span };
   }
 
-  /** `{ a, b, c }` */
+  /** `{ a, b, c }`, or the structure-valued `{ f = a, g = b }` */
   private parseListExpression(): Expr {
     const start = this.expect('{').span;
+    if (this.isName() && this.at('=', 1)) return this.parseStructInit(start);
     const elements: Expr[] = [];
     if (!this.at('}')) {
       do {
-        if (this.isName() && this.at('=', 1)) this.diags.unsupported(this.peek().span, 'structure-valued expressions { field = value }');
         elements.push(this.parseExpression());
       } while (this.accept(',') && !this.at('}'));
     }
     this.expect('}', 'to close the list');
     return { kind: 'list', elements, span: this.spanFrom(start) };
+  }
+
+  private parseStructInit(start: Span): Expr {
+    const fields: Array<{ name: string; value: Expr; span: Span }> = [];
+    do {
+      if (!this.isName()) this.fail(this.peek(), 'expected a field name');
+      const name = this.next();
+      this.expect('=', 'after the field name');
+      fields.push({ name: name.text, value: this.parseExpression(), span: name.span });
+    } while (this.accept(',') && !this.at('}'));
+    this.expect('}', 'to close the structure-valued expression');
+    return { kind: 'structInit', fields, span: this.spanFrom(start) };
   }
 
   /**

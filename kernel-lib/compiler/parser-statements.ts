@@ -1,7 +1,7 @@
 // Statements: assignment, method call, if/else, switch, block, exit, return,
 // empty, and local declarations (variables, constants, instantiations).
 
-import type { Annotation, ConstDecl, Expr, InstantiationDecl, Span, Stmt, SwitchCase, TypeRef, VariableDecl } from './ast.js';
+import type { Annotation, BinaryOp, ConstDecl, Expr, InstantiationDecl, Span, Stmt, SwitchCase, TypeRef, VariableDecl } from './ast.js';
 import type { Token } from './lexer.js';
 import { AnnotationParser } from './parser-annotations.js';
 
@@ -86,10 +86,19 @@ export abstract class StatementParser extends AnnotationParser {
     const target = this.parsePostfix(this.parsePrimary());
     const op = this.peek();
     const eq = this.peek(1);
-    if (op.kind === 'punct' && COMPOUND_OPS.has(op.text) && eq.text === '=' && eq.span.start === op.span.end) {
-      this.diags.unsupported(spanBetween(op, eq), `compound assignment '${op.text}='; write x = x ${op.text} y`);
-      this.recover();
-      return { kind: 'empty', span: this.spanFrom(start) };
+    // `>` is always a token of its own, so `>>=` arrives as `>` `>` `=`.
+    const shiftRight = op.text === '>' && eq.text === '>' && eq.span.start === op.span.end && this.peek(2).text === '=' && this.peek(2).span.start === eq.span.end;
+    if (shiftRight || (op.kind === 'punct' && COMPOUND_OPS.has(op.text) && eq.text === '=' && eq.span.start === op.span.end)) {
+      // x op= y is x = x op (y)
+      this.next();
+      this.next();
+      if (shiftRight) this.next();
+      const right = this.parseExpression();
+      this.expect(';', 'after the assignment');
+      const binary = (shiftRight ? '>>' : op.text) as BinaryOp;
+      // the target is evaluated once in P4: with a call in it, reading it twice would call twice
+      if (hasCall(target)) this.diags.unsupported(target.span, `a call in the target of '${binary}='; assign the call's result to a variable first`);
+      return { kind: 'assign', target, value: { kind: 'binary', op: binary, left: target, right, span: spanBetween(op, eq) }, span: this.spanFrom(start) };
     }
     if (this.accept('=')) {
       const value = this.parseExpression();
@@ -164,4 +173,15 @@ export abstract class StatementParser extends AnnotationParser {
 
 function describeTarget(e: Expr): string {
   return e.kind === 'name' ? `'${e.name}'` : e.kind === 'member' ? `'.${e.member}'` : 'the expression';
+}
+
+function hasCall(e: Expr): boolean {
+  if (e.kind === 'call') return true;
+  if (e.kind === 'member') return hasCall(e.object);
+  if (e.kind === 'slice') return hasCall(e.object) || hasCall(e.hi) || hasCall(e.lo);
+  if (e.kind === 'index') return hasCall(e.object) || hasCall(e.index);
+  if (e.kind === 'binary') return hasCall(e.left) || hasCall(e.right);
+  if (e.kind === 'ternary') return hasCall(e.cond) || hasCall(e.then) || hasCall(e.else);
+  if (e.kind === 'unary') return hasCall(e.operand);
+  return e.kind === 'cast' ? hasCall(e.expr) : false;
 }

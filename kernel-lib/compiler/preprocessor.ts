@@ -2,7 +2,7 @@
 // keeps the position it has in its original file: #include splices the
 // included file's tokens in, and a macro's expansion takes the position of
 // the macro's use. Supported: #include "f" / <f> (each file once), object-like
-// #define / #undef, #if / #ifdef / #ifndef / #elif / #else / #endif, #error,
+// and function-like #define (without # and ##) / #undef, #if / #ifdef / #ifndef / #elif / #else / #endif, #error,
 // #warning, #pragma once.
 
 import { readFileSync } from 'node:fs';
@@ -31,6 +31,7 @@ export interface PreprocessResult {
 
 interface Macro {
   name: string;
+  params?: string[]; // function-like: NAME(a, b) …
   body: Token[];
 }
 
@@ -121,7 +122,18 @@ class Preprocessor {
         i = end;
         continue;
       }
-      if (active()) this.emit(tok, new Set());
+      if (active()) {
+        // a function-like macro's arguments may run on over several lines
+        const end = this.isCall(tokens, i) ? this.callEnd(tokens, i + 1) : i;
+        if (end < 0) {
+          this.diags.error(tok.span, `the arguments of macro '${tok.text}' have no closing ')'`);
+          i++;
+          continue;
+        }
+        this.expand(tokens.slice(i, end + 1), new Set(), this.out);
+        i = end + 1;
+        continue;
+      }
       i++;
     }
     if (!active()) skipped.push([skipFrom, text.length]);
@@ -234,15 +246,24 @@ class Preprocessor {
       return this.diags.error(at, 'expected a macro name after #define');
     }
     const next = args[1];
+    let params: string[] | undefined;
+    let body = args.slice(1);
     if (next && next.text === '(' && next.span.start === name.span.end) {
-      return this.diags.unsupported(spanOf(name, next), 'function-like macros; use a const declaration or an action instead');
+      const close = args.findIndex((t) => t.text === ')');
+      const list = close < 0 ? [] : args.slice(2, close);
+      const names = list.filter((_, k) => k % 2 === 0);
+      const wellFormed = close > 0 && list.every((t, k) => (k % 2 === 0 ? t.kind === 'ident' : t.text === ',')) && (list.length === 0 || list.length % 2 === 1);
+      if (!wellFormed) return this.diags.error(spanOf(name, args[Math.max(close, 1)]!), `#define ${name.text}(…): the parameters must be names separated by commas, then ')'`);
+      params = names.map((t) => t.text);
+      body = args.slice(close + 1);
+      const hash = body.find((t) => t.text === '#');
+      if (hash) return this.diags.unsupported(hash.span, "'#' and '##' in macro bodies");
     }
     const existing = this.macros.get(name.text);
-    const body = args.slice(1);
-    if (existing && !sameTokens(existing.body, body)) {
+    if (existing && (!sameTokens(existing.body, body) || existing.params?.join() !== params?.join())) {
       this.diags.warning(name.span, `macro '${name.text}' redefined`);
     }
-    this.macros.set(name.text, { name: name.text, body });
+    this.macros.set(name.text, params ? { name: name.text, params, body } : { name: name.text, body });
   }
 
   private definedName(args: Token[], at: Span, directive: string): string {
@@ -254,16 +275,68 @@ class Preprocessor {
     return directive === 'undef' ? id.text : this.macros.has(id.text) ? id.text : '';
   }
 
-  /** Emits `tok`, expanding object-like macros; `hidden` stops a macro expanding inside itself. */
-  private emit(tok: Token, hidden: Set<string>, site?: Token): void {
-    const macro = tok.kind === 'ident' ? this.macros.get(tok.text) : undefined;
-    if (macro && !hidden.has(macro.name)) {
-      const inner = new Set(hidden).add(macro.name);
-      const use = site ?? tok;
-      for (const b of macro.body) this.emit(b, inner, use);
-      return;
+  /** Whether tokens[i] starts a call of a function-like macro. */
+  private isCall(tokens: Token[], i: number): boolean {
+    const t = tokens[i]!;
+    return t.kind === 'ident' && this.macros.get(t.text)?.params !== undefined && tokens[i + 1]?.text === '(';
+  }
+
+  /** The index of the ')' closing the '(' at tokens[open], or -1. */
+  private callEnd(tokens: Token[], open: number): number {
+    let depth = 0;
+    for (let k = open; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.kind === 'eof' || (t.text === '#' && t.lineStart)) return -1;
+      if (t.text === '(') depth++;
+      else if (t.text === ')' && --depth === 0) return k;
     }
-    this.out.push(site ? { ...tok, span: site.span, lineStart: false } : tok);
+    return -1;
+  }
+
+  /**
+   * Appends `tokens` to `out` with their macros expanded (a function-like
+   * macro's arguments first, as in C). `hidden` stops a macro expanding
+   * inside itself; an expansion takes the position of the macro's use.
+   */
+  private expand(tokens: Token[], hidden: Set<string>, out: Token[], site?: Token): void {
+    for (let i = 0; i < tokens.length; i++) {
+      const tok = tokens[i]!;
+      const macro = tok.kind === 'ident' ? this.macros.get(tok.text) : undefined;
+      const call = macro?.params && !hidden.has(macro.name) && this.isCall(tokens, i);
+      if (!macro || hidden.has(macro.name) || (macro.params && !call)) {
+        out.push(site ? { ...tok, span: site.span, lineStart: false } : tok);
+        continue;
+      }
+      const use = site ?? tok;
+      const inner = new Set(hidden).add(macro.name);
+      if (!macro.params) {
+        this.expand(macro.body, inner, out, use);
+        continue;
+      }
+      const end = this.callEnd(tokens, i + 1);
+      if (end < 0) {
+        this.diags.error(tok.span, `the arguments of macro '${tok.text}' have no closing ')'`);
+        return;
+      }
+      const args = splitArguments(tokens.slice(i + 2, end)).map((a) => {
+        const expanded: Token[] = [];
+        this.expand(a, hidden, expanded);
+        return expanded;
+      });
+      const none = macro.params.length === 0 && args.length === 1 && args[0]!.length === 0;
+      if (!none && args.length !== macro.params.length) {
+        this.diags.error(tok.span, `macro '${macro.name}' takes ${macro.params.length} argument${macro.params.length === 1 ? '' : 's'}, got ${args.length}`);
+        // left as written, so that parsing goes on without errors of its own
+        for (const t of tokens.slice(i, end + 1)) out.push(site ? { ...t, span: site.span, lineStart: false } : t);
+      } else {
+        const body = macro.body.flatMap((b) => {
+          const k = b.kind === 'ident' ? macro.params!.indexOf(b.text) : -1;
+          return k >= 0 ? args[k]! : [b];
+        });
+        this.expand(body, inner, out, use);
+      }
+      i = end;
+    }
   }
 
   private expandForCondition(args: Token[], hidden: Set<string> = new Set()): Token[] {
@@ -423,4 +496,17 @@ function sameTokens(a: Token[], b: Token[]): boolean {
 /** A span from the start of `a` to the end of `b` (both on one line of one file). */
 function spanOf(a: Token, b: Token): Span {
   return { ...a.span, end: b.span.end };
+}
+
+/** A macro call's argument tokens split at the commas outside parentheses. */
+function splitArguments(tokens: Token[]): Token[][] {
+  const args: Token[][] = [[]];
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.text === '(') depth++;
+    if (t.text === ')') depth--;
+    if (t.text === ',' && depth === 0) args.push([]);
+    else args[args.length - 1]!.push(t);
+  }
+  return args;
 }

@@ -2,6 +2,7 @@
 // BMv2 JSON, ids allocated as p4c does.
 import type * as ast from '../compiler/ast.js';
 import type { LoweredModel } from '../compiler/lower/model.js';
+import { preambleAnnotations } from './annotations.js';
 import { aliases, allocateIds, type IdRequest } from './ids.js';
 import { type P4Info, P4IdPrefix, type Preamble, type TableActionCall } from './types.js';
 
@@ -63,7 +64,7 @@ export function buildP4Info(model: LoweredModel): P4Info {
     ),
     actions: byName(
       actions.map((a) => ({
-        preamble: preamble(P4IdPrefix.ACTION, a.name),
+        preamble: preamble(P4IdPrefix.ACTION, a.name, preambleAnnotations(a.annotations)),
         params: a.params.map((p, i) => ({ id: i + 1, name: p.name, bitwidth: p.bitwidth })),
       })),
     ),

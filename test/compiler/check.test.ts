@@ -75,7 +75,7 @@ describe('typing rules', () => {
           const entries = { 0x10 &&& 0xf0 : a(1); _ : b(); } }`,
       apply: 'switch (t.apply().action_run) { a: { h.t.b = 1; } b: { } }',
     }));
-    expect(r.bmv2.pipelines[0]!.tables[0]!.entries?.[0]!.matches).toEqual([{ match_type: 'lpm', key: '0x10', prefix_length: 4 }]);
+    expect(r.bmv2.pipelines[0]!.tables[0]!.entries?.[0]!.match_key).toEqual([{ match_type: 'lpm', key: '0x10', prefix_length: 4 }]);
   });
 
   it('reports several errors in one run, each at its own position', () => {

@@ -170,8 +170,8 @@ describe('lowering: constructs', () => {
     expect(t.match_type).toBe('range');
     expect(t.with_counters).toBe(true);
     expect(t.entries).toEqual([
-      { matches: [{ match_type: 'ternary', key: '0x10', mask: '0xf0' }, { match_type: 'range', start: '0x0001', end: '0x0009' }], action_entry: { action_id: t.action_ids[0], action_data: ['0x01'] }, priority: 1 },
-      { matches: [{ match_type: 'ternary', key: '0x00', mask: '0x00' }, { match_type: 'range', start: '0x0000', end: '0xffff' }], action_entry: { action_id: t.action_ids[0], action_data: ['0x02'] }, priority: 2 },
+      { match_key: [{ match_type: 'ternary', key: '0x10', mask: '0xf0' }, { match_type: 'range', start: '0x0001', end: '0x0009' }], action_entry: { action_id: t.action_ids[0], action_data: ['0x01'] }, priority: 1 },
+      { match_key: [{ match_type: 'ternary', key: '0x00', mask: '0x00' }, { match_type: 'range', start: '0x0000', end: '0xffff' }], action_entry: { action_id: t.action_ids[0], action_data: ['0x02'] }, priority: 2 },
     ]);
     expect(r.bmv2.counter_arrays).toEqual([{ name: 'I.hits', id: 0, is_direct: true, binding: 'I.t', size: 64 }]);
     const pt = r.p4info.tables[0]!;

@@ -117,7 +117,10 @@ h
       ['#include "gone.p4"', "main.p4:1:1: error: cannot find include file 'gone.p4': looked next to main.p4 or in the include directories\n#include \"gone.p4\"\n^~~~~~~~"],
       ['#include <gone.p4>', "main.p4:1:1: error: cannot find include file 'gone.p4': looked in the include directories\n#include <gone.p4>\n^~~~~~~~"],
       ['#include gone', 'main.p4:1:1: error: expected a file name after #include: write #include "file.p4" or #include <core.p4>\n#include gone\n^~~~~~~~'],
-      ['#define F(x) x', 'main.p4:1:9: error: not supported by p4lab yet: function-like macros; use a const declaration or an action instead\n#define F(x) x\n        ^~'],
+      ['#define F(x) #x', "main.p4:1:14: error: not supported by p4lab yet: '#' and '##' in macro bodies\n#define F(x) #x\n             ^"],
+      ['#define F(x y) x', "main.p4:1:9: error: #define F(…): the parameters must be names separated by commas, then ')'\n#define F(x y) x\n        ^~~~~~"],
+      ['#define F(x) x\nF(1, 2)', "main.p4:2:1: error: macro 'F' takes 1 argument, got 2\nF(1, 2)\n^"],
+      ['#define F(x) x\nF((1)', "main.p4:2:1: error: the arguments of macro 'F' have no closing ')'\nF((1)\n^"],
       ['#if 1\nx', 'main.p4:1:1: error: unterminated #if: add a matching #endif\n#if 1\n^~~'],
       ['#endif', 'main.p4:1:1: error: #endif without #if\n#endif\n^~~~~~'],
       ['#if 1\n#else\n#else\n#endif', 'main.p4:3:1: error: #else after #else\n#else\n^~~~~'],
@@ -128,6 +131,13 @@ h
       ['#line 5', 'main.p4:1:1: error: not supported by p4lab yet: #line\n#line 5\n^~~~~'],
     ];
     for (const [text, expected] of cases) expect(run(text).errors, text).toBe(expected);
+  });
+
+  it('expands function-like macros: arguments first, over several lines, nested, at the position of the use', () => {
+    const r = run('#define N 4\n#define SQ(x) ((x) * (x))\n#define MAX(a, b) (a > b ? a : b)\n#define NONE() 7\nMAX(SQ(N),\n  f(1, 2)) NONE() SQ SQ (N)');
+    expect(r.errors).toBe('');
+    expect(r.tokens.map((t) => t.text).join(' ')).toBe('( ( ( 4 ) * ( 4 ) ) > f ( 1 , 2 ) ? ( ( 4 ) * ( 4 ) ) : f ( 1 , 2 ) ) 7 SQ ( ( 4 ) * ( 4 ) )');
+    expect(new Set(r.tokens.slice(0, 26).map((t) => t.span.start)).size).toBe(1);
   });
 
   it('#warning and macro redefinition are warnings; #pragma once is accepted', () => {

@@ -56,8 +56,10 @@ function checkDecl(cx: Checker, d: ast.Decl): void {
       for (const f of d.fields) {
         const ft = cx.resolveType(f.type);
         if (fields.some((x) => x.name === f.name)) cx.error(f.span, `field '${f.name}' is declared twice in ${d.name}`);
-        if (d.kind === 'header' && ft.k === 'struct') cx.diags.unsupported(f.type.span, `struct fields in headers (${typeName(ft)})`);
-        else if (d.kind === 'header' && !['bit', 'int', 'varbit', 'bool', 'enum', 'unknown'].includes(ft.k)) {
+        const flat = (t: typeof ft): boolean => (t.k === 'struct' ? t.fields.every((x) => flat(x.type)) : ['bit', 'int', 'bool', 'enum', 'unknown'].includes(t.k));
+        if (d.kind === 'header' && ft.k === 'struct') {
+          if (!flat(ft)) cx.error(f.type.span, `a struct in a header may hold only bit<W>, int<W>, bool, serializable enums and such structs (${typeName(ft)} does not)`);
+        } else if (d.kind === 'header' && !['bit', 'int', 'varbit', 'bool', 'enum', 'unknown'].includes(ft.k)) {
           cx.error(f.type.span, `header fields must be bit<W>, int<W>, varbit<W>, bool or serializable enums, not ${typeName(ft)}`);
         }
         if (d.kind === 'header_union' && ft.k !== 'header' && ft.k !== 'unknown') cx.error(f.type.span, 'header union members must be headers');

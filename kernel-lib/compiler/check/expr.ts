@@ -143,10 +143,37 @@ function typeOf(cx: Checker, e: ast.Expr, expected: Type | undefined): Type {
       const elemTypes = listElementTypes(expected, e.elements.length);
       return { k: 'tuple', elems: e.elements.map((x, i) => checkExpr(cx, x, elemTypes?.[i])) };
     }
+    case 'structInit':
+      return structInitType(cx, e, expected);
     case 'default':
     case 'dontcare':
       return { k: 'dontcare' };
   }
+}
+
+/** `{ f = v, … }` takes the struct or header type the context expects; every field must be given once. */
+function structInitType(cx: Checker, e: ast.Expr & { kind: 'structInit' }, expected: Type | undefined): Type {
+  if (expected?.k !== 'struct' && expected?.k !== 'header') {
+    e.fields.forEach((f) => checkExpr(cx, f.value));
+    if (expected?.k !== 'unknown') cx.error(e.span, `a structure-valued expression needs a struct or header type here${expected ? `, not ${typeName(expected)}` : ' (assign it to one)'}`);
+    return UNKNOWN;
+  }
+  const seen = new Set<string>();
+  for (const f of e.fields) {
+    const field = expected.fields.find((x) => x.name === f.name);
+    if (!field) {
+      checkExpr(cx, f.value);
+      cx.error(f.span, `${typeName(expected)} has no field '${f.name}'`);
+      continue;
+    }
+    if (seen.has(f.name)) cx.error(f.span, `field '${f.name}' is given twice`);
+    seen.add(f.name);
+    const vt = checkExpr(cx, f.value, field.type);
+    if (!assignable(cx, f.value, vt, field.type)) cx.error(f.value.span, `field '${f.name}' is ${typeName(field.type)}, not ${typeName(vt)}`);
+  }
+  const missing = expected.fields.filter((f) => !seen.has(f.name)).map((f) => f.name);
+  if (missing.length) cx.error(e.span, `the structure-valued expression leaves out ${missing.map((m) => `'${m}'`).join(', ')} of ${typeName(expected)}`);
+  return expected;
 }
 
 function listElementTypes(expected: Type | undefined, n: number): Type[] | undefined {

@@ -3,8 +3,9 @@
  * Written for p4lab from the P4-16 language specification's list of core
  * declarations; include it with `#include <core.p4>`.
  */
-#ifndef P4LAB_CORE_P4
-#define P4LAB_CORE_P4
+/* The guard has p4c's name, so programs that test it see this file as p4c's core.p4. */
+#ifndef _CORE_P4_
+#define _CORE_P4_
 
 /* Parser errors, in the order that gives them their numbers (NoError = 0). */
 error {
@@ -41,6 +42,7 @@ extern packet_out {
 extern void verify(in bool check, in error toSignal);
 
 /* The action that does nothing; the usual default of a table. */
+@noWarn("unused")
 action NoAction() {}
 
 match_kind {
@@ -49,4 +51,4 @@ match_kind {
     lpm
 }
 
-#endif /* P4LAB_CORE_P4 */
+#endif /* _CORE_P4_ */

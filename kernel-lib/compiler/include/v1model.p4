@@ -4,12 +4,19 @@
  * (field names and widths, extern signatures, enum members).
  * Include it with `#include <v1model.p4>`.
  */
-#ifndef P4LAB_V1MODEL_P4
-#define P4LAB_V1MODEL_P4
+/* The guard has p4c's name, so programs that test it see this file as p4c's v1model.p4. */
+#ifndef _V1_MODEL_P4_
+#define _V1_MODEL_P4_
 
 #include <core.p4>
 
+/* A program may choose the version before including this file: from
+ * 20200408 on, counter, meter and register take their index type as a
+ * type parameter. */
+#ifndef V1MODEL_VERSION
 #define V1MODEL_VERSION 20180101
+#endif
+const bit<32> __v1model_version = V1MODEL_VERSION;
 
 match_kind {
     range,
@@ -81,10 +88,17 @@ enum CloneType {
 }
 
 /* An array of `size` counters. */
+#if V1MODEL_VERSION >= 20200408
+extern counter<I> {
+    counter(bit<32> size, CounterType type);
+    void count(in I index);
+}
+#else
 extern counter {
     counter(bit<32> size, CounterType type);
     void count(in bit<32> index);
 }
+#endif
 
 /* One counter per entry of the table that names it in `counters = ...`. */
 extern direct_counter {
@@ -93,10 +107,17 @@ extern direct_counter {
 }
 
 /* An array of two-rate three-colour meters; the colour is GREEN 0, YELLOW 1, RED 2. */
+#if V1MODEL_VERSION >= 20200408
+extern meter<I> {
+    meter(bit<32> size, MeterType type);
+    void execute_meter<T>(in I index, out T result);
+}
+#else
 extern meter {
     meter(bit<32> size, MeterType type);
     void execute_meter<T>(in bit<32> index, out T result);
 }
+#endif
 
 /* One meter per entry of the table that names it in `meters = ...`. */
 extern direct_meter<T> {
@@ -105,12 +126,21 @@ extern direct_meter<T> {
 }
 
 /* An array of `size` cells of type T, readable and writable by the control plane. */
+#if V1MODEL_VERSION >= 20200408
+extern register<T, I> {
+    register(bit<32> size);
+    @noSideEffects
+    void read(out T result, in I index);
+    void write(in I index, in T value);
+}
+#else
 extern register<T> {
     register(bit<32> size);
     @noSideEffects
     void read(out T result, in bit<32> index);
     void write(in bit<32> index, in T value);
 }
+#endif
 
 extern action_profile {
     action_profile(bit<32> size);
@@ -186,4 +216,4 @@ package V1Switch<H, M>(Parser<H, M> p,
                        ComputeChecksum<H, M> ck,
                        Deparser<H> dep);
 
-#endif /* P4LAB_V1MODEL_P4 */
+#endif /* _V1_MODEL_P4_ */

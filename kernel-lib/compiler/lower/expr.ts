@@ -4,7 +4,7 @@
 import type * as ast from '../ast.js';
 import type { Bmv2Expression, Bmv2Op, Bmv2Value } from '../../bmv2/json-format.js';
 import type { ConstValue } from '../check/model.js';
-import { type Type, UNKNOWN } from '../check/types.js';
+import { type Type, UNKNOWN, widthOf } from '../check/types.js';
 import { type Emitter, hex, mask } from './emitter.js';
 import type { Env, Layout, Loc } from './layout.js';
 
@@ -60,8 +60,11 @@ export class ExprLowering {
         if (!f) this.em.unsupported(e.span, `field '${e.member}'`);
         return f;
       }
-      case 'header':
-        return { k: 'field', value: [base.name, e.member], type: this.typeOf(e) };
+      case 'header': {
+        const f = this.layout.headerFields(base).get(e.member);
+        if (f) return f;
+        break;
+      }
       case 'union': {
         const m = base.members.get(e.member);
         if (m) return m;
@@ -112,10 +115,8 @@ export class ExprLowering {
       case 'name':
       case 'member':
       case 'index': {
-        if (e.kind === 'member' && e.member === 'lastIndex') {
-          this.em.unsupported(e.span, "a stack's lastIndex");
-          return hex(0n);
-        }
+        const special = e.kind === 'member' ? this.memberRead(e, env) : undefined;
+        if (special) return special;
         const l = this.loc(e, env);
         if (!l) return hex(0n);
         return this.read(l, e.span);
@@ -219,6 +220,50 @@ export class ExprLowering {
     }
     this.em.unsupported(e.span, 'this call inside an expression (assign its result in a separate statement)');
     return hex(0n);
+  }
+
+  /** Member reads that name no storage: a stack's last element or index, a field of a lookahead. */
+  memberRead(e: ast.Expr & { kind: 'member' }, env: Env): Bmv2Value | undefined {
+    return this.stackRead(e, env) ?? this.lookaheadField(e);
+  }
+
+  /**
+   * `hs.lastIndex` (BMv2's last_stack_index, wrapped to bit<32> as -1 is for
+   * an empty stack) and `hs.last.f` (a stack_field: the field of the last
+   * extracted element).
+   */
+  private stackRead(e: ast.Expr & { kind: 'member' }, env: Env): Bmv2Value | undefined {
+    if (e.member === 'lastIndex') {
+      const s = this.loc(e.object, env);
+      return s?.k === 'stack' ? this.fit(this.op('last_stack_index', null, { type: 'header_stack', value: s.name }), this.typeOf(e)) : undefined;
+    }
+    if (e.object.kind !== 'member' || e.object.member !== 'last') return undefined;
+    const s = this.loc(e.object.object, env);
+    return s?.k === 'stack' ? { type: 'stack_field', value: [s.name, e.member] } : undefined;
+  }
+
+  /** `pkt.lookahead<H>().f` (fields nested in structs too): BMv2 looks ahead at just that field's bits. */
+  private lookaheadField(e: ast.Expr & { kind: 'member' }): Bmv2Value | undefined {
+    const path: string[] = [];
+    let at: ast.Expr = e;
+    while (at.kind === 'member') {
+      path.unshift(at.member);
+      at = at.object;
+    }
+    const info = at.kind === 'call' ? this.em.cp.calls.get(at) : undefined;
+    if (info?.externType !== 'packet_in' || info.name !== 'lookahead') return undefined;
+    let t = this.typeOf(at);
+    let offset = 0;
+    for (const name of path) {
+      if (t.k !== 'header' && t.k !== 'struct') return undefined;
+      const i = t.fields.findIndex((f) => f.name === name);
+      if (i < 0) return undefined;
+      for (const f of t.fields.slice(0, i)) offset += widthOf(f.type) ?? 0;
+      t = t.fields[i]!.type;
+    }
+    const w = widthOf(t);
+    if (t.k !== 'bit' && t.k !== 'int' && t.k !== 'bool') return undefined;
+    return t.k === 'bool' ? this.op('d2b', null, { type: 'lookahead', value: [offset, 1] }) : { type: 'lookahead', value: [offset, w!] };
   }
 
   private unary(e: ast.Expr & { kind: 'unary' }, env: Env, t: Type): Bmv2Value {

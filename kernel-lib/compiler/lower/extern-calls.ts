@@ -8,7 +8,7 @@ import { typeName } from '../check/types.js';
 import { hex } from './emitter.js';
 import { type ExprLowering, param } from './expr.js';
 import type { Externs } from './externs.js';
-import { type Env, storageWidth } from './layout.js';
+import { type Env, type Loc, storageWidth } from './layout.js';
 
 const HASH_ALGOS: Record<string, string> = {
   crc32: 'crc32', crc32_custom: 'crc32_custom', crc16: 'crc16', crc16_custom: 'crc16_custom',
@@ -219,15 +219,10 @@ export class ExternCalls {
 
   private structFields(data: ast.Expr, env: Env): Bmv2CalculationInput[] {
     const l = this.ex.loc(data, env);
-    if (l?.k === 'struct') {
-      const out: Bmv2CalculationInput[] = [];
-      for (const f of l.fields.values()) if (f.k === 'field') out.push({ type: 'field', value: f.value });
-      return out;
-    }
-    if (l?.k === 'header') {
-      const t = l.type;
-      return (t.k === 'header' || t.k === 'struct' ? t.fields : []).map((f) => ({ type: 'field', value: [l.name, f.name] }));
-    }
+    const leaves = (fields: Map<string, Loc>): Bmv2CalculationInput[] =>
+      [...fields.values()].flatMap((f) => (f.k === 'field' ? [{ type: 'field' as const, value: f.value }] : f.k === 'struct' ? leaves(f.fields) : []));
+    if (l?.k === 'struct') return leaves(l.fields);
+    if (l?.k === 'header') return leaves(this.ex.layout.headerFields(l));
     this.em.unsupported(data.span, 'this digest data (use a struct variable or a list of fields)');
     return [];
   }

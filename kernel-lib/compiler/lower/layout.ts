@@ -44,7 +44,7 @@ export class Layout {
     if (known) return known;
     const fields: Array<[string, number | '*', boolean?]> = [];
     let maxLength: number | undefined;
-    for (const f of t.fields) {
+    for (const f of t.k === 'header' ? headerLeaves(t) : t.fields) {
       if (f.type.k === 'varbit') {
         // BMv2 marks a varbit field '*' and gives the header's largest size in bytes.
         const fixed = fields.reduce((sum, x) => sum + (x[1] as number), 0);
@@ -143,6 +143,24 @@ export class Layout {
     return { k: 'struct', type: t, fields: new Map() };
   }
 
+  /**
+   * The fields of a header instance by P4 name: a field, or for a struct
+   * field a struct of the flattened fields it stands for.
+   */
+  headerFields(h: Loc & { k: 'header' }): Map<string, Loc> {
+    const leaves = h.type.k === 'header' ? headerLeaves(h.type) : [];
+    const build = (t: Type, prefix: string[]): Map<string, Loc> => {
+      const out = new Map<string, Loc>();
+      for (const f of t.k === 'header' || t.k === 'struct' ? t.fields : []) {
+        const path = [...prefix, f.name];
+        if (f.type.k === 'struct') out.set(f.name, { k: 'struct', type: f.type, fields: build(f.type, path) });
+        else out.set(f.name, { k: 'field', value: [h.name, leaves.find((l) => l.path.join('.') === path.join('.'))?.name ?? f.name], type: f.type });
+      }
+      return out;
+    };
+    return build(h.type, []);
+  }
+
   /** Storage of a local variable, allocated on first use. */
   local(decl: ast.VariableDecl, t: Type): Loc {
     let loc = this.locals.get(decl);
@@ -152,4 +170,22 @@ export class Layout {
     }
     return loc;
   }
+}
+
+/**
+ * A header's fields in wire order, struct fields flattened. When a header has
+ * struct fields, p4c's FlattenHeaders renames every field `_<path>_<n>`
+ * (`_s_a0`, `_s_b1`, `_x2`); otherwise the names stay.
+ */
+export function headerLeaves(t: Type & { k: 'header' }): Array<{ name: string; path: string[]; type: Type }> {
+  const leaves: Array<{ path: string[]; type: Type }> = [];
+  const walk = (fields: Array<{ name: string; type: Type }>, prefix: string[]) => {
+    for (const f of fields) {
+      if (f.type.k === 'struct') walk(f.type.fields, [...prefix, f.name]);
+      else leaves.push({ path: [...prefix, f.name], type: f.type });
+    }
+  };
+  walk(t.fields, []);
+  const flattened = t.fields.some((f) => f.type.k === 'struct');
+  return leaves.map((l, i) => ({ ...l, name: flattened ? `_${l.path.join('_')}${i}` : l.path[0]! }));
 }

@@ -128,6 +128,7 @@ export class ParserLowering {
       }
       const prims: Bmv2Primitive[] = [];
       this.prims.stmt(s, this.env, prims);
+      if (prims.some((p) => p.op === '_jump_if_zero')) this.em.unsupported(s.span, 'a call under an if inside a function called in a parser');
       for (const p of prims) {
         if (p.op === 'assign') out.push({ op: 'set', parameters: p.parameters });
         else out.push({ op: 'primitive', parameters: [p] });
@@ -250,7 +251,9 @@ export class ParserLowering {
   private selectKey(k: ast.Expr, width: number, ops: Bmv2ParserOp[]): Bmv2Value {
     const info = k.kind === 'call' ? this.em.cp.calls.get(k) : undefined;
     if (info?.externType === 'packet_in' && info.name === 'lookahead') return { type: 'lookahead', value: [0, width] };
-    const l: Loc | undefined = k.kind === 'name' || k.kind === 'member' || k.kind === 'index' ? this.ex.loc(k, this.env) : undefined;
+    const peek = k.kind === 'member' ? this.ex.memberRead(k, this.env) : undefined;
+    if (peek?.type === 'lookahead' || peek?.type === 'stack_field') return peek;
+    const l: Loc | undefined = !peek && (k.kind === 'name' || k.kind === 'member' || k.kind === 'index') ? this.ex.loc(k, this.env) : undefined;
     if (l?.k === 'field') return { type: 'field', value: l.value };
     const tmp = this.em.temp(width);
     ops.push({ op: 'set', parameters: [tmp, this.ex.data(k, this.env)] });
@@ -275,7 +278,7 @@ export function deparserOrder(ex: ExprLowering, decl: ControlDecl): string[] {
     else if (l.k === 'union') order.push(...[...l.members.values()].map((m) => m.name));
     else if (l.k === 'struct') for (const f of l.fields.values()) emitLoc(f);
   };
-  const walk = (s: ast.Stmt, guardedBy?: ast.Expr) => {
+  const walk = (s: ast.Stmt, guardedBy?: ast.Expr): void => {
     if (s.kind === 'block') return s.body.forEach((x) => walk(x, guardedBy));
     if (s.kind === 'if' && !s.else && s.cond.kind === 'call' && s.cond.callee.kind === 'member' && s.cond.callee.member === 'isValid') {
       return walk(s.then, s.cond.callee.object);

@@ -12,7 +12,7 @@ import { type ExprLowering, param } from './expr.js';
 import type { Externs } from './externs.js';
 import { type Env, type Loc, isScalar, storageWidth } from './layout.js';
 import { exprText } from './text.js';
-import { forEachExpr, forEachExprPost, ownExprs, scalarReads } from './walk.js';
+import { exprChildren, forEachExpr, ownExprs, scalarReads } from './walk.js';
 
 type FunctionDecl = ast.Decl & { kind: 'function' };
 
@@ -110,7 +110,7 @@ export class PrimitiveLowering {
       case 'call':
         if (this.em.cp.calls.get(s.call)?.kind === 'function') return undefined; // hoist() ran it, guarded
         if (guard) {
-          this.em.unsupported(s.span, 'a call under an if inside an action (move the if into the control apply block)');
+          if (this.onlyIf(guard, out, () => this.call(s.call, env, out)) === 'exit') this.em.unsupported(s.span, "'exit' under an if inside an action (move the if into the control apply block)");
           return undefined;
         }
         return this.call(s.call, env, out);
@@ -134,6 +134,16 @@ export class PrimitiveLowering {
         this.em.unsupported(s.span, "'switch' inside an action");
         return undefined;
     }
+  }
+
+  /** Runs `emit` so that its primitives take effect only under `guard`: as p4c, BMv2 jumps over them otherwise. */
+  private onlyIf<T>(guard: Bmv2Value | undefined, out: Bmv2Primitive[], emit: () => T): T {
+    if (!guard) return emit();
+    const skip: Bmv2Primitive = { op: '_jump_if_zero', parameters: [param(this.ex.toData(guard)), hex(0n)] };
+    out.push(skip);
+    const result = emit();
+    skip.parameters[1] = hex(BigInt(out.length));
+    return result;
   }
 
   private assignDecl(decl: ast.VariableDecl, init: ast.Expr, env: Env, out: Bmv2Primitive[], guard?: Bmv2Value): void {
@@ -196,13 +206,21 @@ export class PrimitiveLowering {
       return;
     }
     if (dst.k === 'struct' || dst.k === 'header') {
+      if (value.kind === 'structInit') {
+        if (dst.k === 'header') this.onlyIf(guard, out, () => out.push({ op: 'add_header', parameters: [{ type: 'header', value: dst.name }] }));
+        for (const init of value.fields) {
+          const sub = (dst.k === 'struct' ? dst.fields : this.ex.layout.headerFields(dst)).get(init.name);
+          if (sub) this.store(sub, init.value, env, out, guard, span);
+        }
+        return;
+      }
       if (value.kind === 'list') {
         const t = dst.type;
         const fields = t.k === 'struct' || t.k === 'header' ? t.fields : [];
-        if (dst.k === 'header' && !guard) out.push({ op: 'add_header', parameters: [{ type: 'header', value: dst.name }] });
+        if (dst.k === 'header') this.onlyIf(guard, out, () => out.push({ op: 'add_header', parameters: [{ type: 'header', value: dst.name }] }));
         fields.forEach((f, i) => {
           const el = value.elements[i];
-          const sub: Loc | undefined = dst.k === 'struct' ? dst.fields.get(f.name) : { k: 'field', value: [dst.name, f.name], type: f.type };
+          const sub = (dst.k === 'struct' ? dst.fields : this.ex.layout.headerFields(dst)).get(f.name);
           if (el && sub) this.store(sub, el, env, out, guard, span);
         });
         return;
@@ -223,17 +241,24 @@ export class PrimitiveLowering {
       const v = this.ex.read(src, span);
       this.field(dst.value, src.type.k === 'bool' ? this.ex.toData(v) : v, out, guard);
     } else if (dst.k === 'header' && src.k === 'header') {
-      if (guard) this.em.unsupported(span, 'copying a header under an if inside an action');
-      else out.push({ op: 'assign_header', parameters: [{ type: 'header', value: dst.name }, { type: 'header', value: src.name }] });
+      this.onlyIf(guard, out, () => out.push({ op: 'assign_header', parameters: [{ type: 'header', value: dst.name }, { type: 'header', value: src.name }] }));
     } else if (dst.k === 'struct' && src.k === 'struct') {
       for (const [name, d] of dst.fields) {
         const s = src.fields.get(name);
         if (s) this.copy(d, s, out, guard, span);
       }
     } else if (dst.k === 'header' && src.k === 'struct') {
-      for (const [name, s] of src.fields) this.copy({ k: 'field', value: [dst.name, name], type: s.type }, s, out, guard, span);
+      const fields = this.ex.layout.headerFields(dst);
+      for (const [name, s] of src.fields) {
+        const d = fields.get(name);
+        if (d) this.copy(d, s, out, guard, span);
+      }
     } else if (dst.k === 'struct' && src.k === 'header') {
-      for (const [name, d] of dst.fields) this.copy(d, { k: 'field', value: [src.name, name], type: d.type }, out, guard, span);
+      const fields = this.ex.layout.headerFields(src);
+      for (const [name, d] of dst.fields) {
+        const s = fields.get(name);
+        if (s) this.copy(d, s, out, guard, span);
+      }
     } else {
       this.em.unsupported(span, 'this assignment');
     }
@@ -301,21 +326,10 @@ export class PrimitiveLowering {
    * so that the expressions read them: P4 evaluates calls before the statement.
    */
   hoist(exprs: ast.Expr[], env: Env, out: Bmv2Primitive[], guard?: Bmv2Value, valueExprs: ast.Expr[] = exprs): void {
-    const isFunctionCall = (e: ast.Expr) => e.kind === 'call' && this.em.cp.calls.get(e)?.kind === 'function';
-    // P4 evaluates only one side of ?: and the right of && and || when needed: keep calls out of there.
-    forEachExprPost(exprs, (e) => {
-      const lazy = e.kind === 'ternary' ? [e.then, e.else] : e.kind === 'binary' && (e.op === '&&' || e.op === '||') ? [e.right] : [];
-      forEachExprPost(lazy, (x) => {
-        if (isFunctionCall(x)) this.em.unsupported(x.span, 'a function call in a branch of ?: or on the right of && or || (call it in a statement before)');
-      });
-    });
-    const calls: Array<ast.Expr & { kind: 'call' }> = [];
-    forEachExprPost(exprs, (e) => {
-      if (e.kind === 'call' && this.em.cp.calls.get(e)?.kind === 'function' && !this.ex.hoisted.has(e)) calls.push(e);
-    });
+    const calls = this.functionCalls(exprs);
     if (!calls.length) return;
     const reads = scalarReads(valueExprs, (e) => isScalar(this.ex.typeOf(e)) && !this.em.cp.consts.has(e));
-    for (const call of calls) {
+    for (const { call, when } of calls) {
       // A call that writes its arguments must not change what was read before it, left to right.
       const sym = call.callee.kind === 'name' ? this.em.cp.syms.get(call.callee) : undefined;
       const writes = sym?.kind === 'function' && sym.decl.params.some((p) => p.direction === 'out' || p.direction === 'inout');
@@ -328,8 +342,47 @@ export class PrimitiveLowering {
           this.ex.hoisted.set(r, this.ex.read({ k: 'field', value: tmp.value, type: t }, r.span));
         }
       }
-      this.inlineFunction(call, env, out, guard);
+      this.inlineFunction(call, env, out, this.lazyGuard(when, env, out, guard));
     }
+  }
+
+  /**
+   * The user function calls in `exprs`, innermost first, each with the
+   * conditions under which P4 evaluates it: only one side of `?:` runs, and
+   * the right of `&&` / `||` only when the left does not decide.
+   */
+  private functionCalls(exprs: ast.Expr[]): Array<{ call: ast.Expr & { kind: 'call' }; when: Array<{ cond: ast.Expr; holds: boolean }> }> {
+    const found: Array<{ call: ast.Expr & { kind: 'call' }; when: Array<{ cond: ast.Expr; holds: boolean }> }> = [];
+    const visit = (e: ast.Expr, when: Array<{ cond: ast.Expr; holds: boolean }>): void => {
+      if (e.kind === 'ternary') {
+        visit(e.cond, when);
+        visit(e.then, [...when, { cond: e.cond, holds: true }]);
+        visit(e.else, [...when, { cond: e.cond, holds: false }]);
+        return;
+      }
+      if (e.kind === 'binary' && (e.op === '&&' || e.op === '||')) {
+        visit(e.left, when);
+        visit(e.right, [...when, { cond: e.left, holds: e.op === '&&' }]);
+        return;
+      }
+      exprChildren(e).forEach((x) => visit(x, when));
+      if (e.kind === 'call' && this.em.cp.calls.get(e)?.kind === 'function' && !this.ex.hoisted.has(e)) found.push({ call: e, when });
+    };
+    exprs.forEach((e) => visit(e, []));
+    return found;
+  }
+
+  /** `guard` and the lazy conditions, each read into a temporary before the call can change what it reads. */
+  private lazyGuard(when: Array<{ cond: ast.Expr; holds: boolean }>, env: Env, out: Bmv2Primitive[], guard: Bmv2Value | undefined): Bmv2Value | undefined {
+    let g = guard;
+    for (const { cond, holds } of when) {
+      const tmp = this.em.temp(1);
+      out.push({ op: 'assign', parameters: [tmp, param(this.ex.toData(this.ex.value(cond, env)))] });
+      const isSet = this.ex.op('d2b', null, tmp);
+      const c = holds ? isSet : this.ex.op('not', null, isSet);
+      g = g ? this.ex.op('and', g, c) : c;
+    }
+    return g;
   }
 
   private inlineFunction(call: ast.Expr & { kind: 'call' }, env: Env, out: Bmv2Primitive[], guard?: Bmv2Value): void {
@@ -353,7 +406,7 @@ export class PrimitiveLowering {
     }
     const inner: Env = { params: new Map(env.params) };
     const after: Bmv2Primitive[] = [];
-    this.bindArgs(decl, call.args.map((a) => a.value), env, inner, out, after);
+    this.bindArgs(decl, call.args.map((a) => a.value), env, inner, out, after, guard);
     const saved = { result: this.result, returned: this.returned };
     this.result = result;
     this.returned = undefined;
@@ -379,7 +432,7 @@ export class PrimitiveLowering {
    * and structs are used in place, which means the same unless the body also
    * names the argument directly.
    */
-  bindArgs(decl: ActionDecl | FunctionDecl, args: Array<ast.Expr | undefined>, env: Env, inner: Env, before: Bmv2Primitive[], after: Bmv2Primitive[]): void {
+  bindArgs(decl: ActionDecl | FunctionDecl, args: Array<ast.Expr | undefined>, env: Env, inner: Env, before: Bmv2Primitive[], after: Bmv2Primitive[], guard?: Bmv2Value): void {
     decl.params.forEach((p, i) => {
       const a = args[i];
       if (!a || a.kind === 'dontcare') return;
@@ -394,10 +447,11 @@ export class PrimitiveLowering {
       if (w !== undefined) {
         const tmp = this.em.temp(w, t.k === 'int');
         if (p.direction !== 'out') before.push({ op: 'assign', parameters: [tmp, param(this.ex.data(a, env))] });
-        if (writes && a.kind === 'slice') this.storeSlice(a, tmp, env, after);
+        // copy-out happens only if the call does (a call under a guard)
+        if (writes && a.kind === 'slice') this.storeSlice(a, tmp, env, after, guard);
         else if (writes) {
           const l = this.ex.loc(a, env);
-          if (l?.k === 'field') after.push({ op: 'assign', parameters: [{ type: 'field', value: l.value }, tmp] });
+          if (l?.k === 'field') this.field(l.value, tmp, after, guard);
           else this.em.unsupported(a.span, `this '${p.direction}' argument (pass a variable, field or slice)`);
         }
         inner.params.set(p, { k: 'field', value: tmp.value, type: t });

@@ -33,13 +33,21 @@ export class TableLowering {
     const keys = this.keys(prop('key'), env, keyPrelude);
     const actionsProp = prop('actions');
     const listed = actionsProp?.value.kind === 'actions' ? actionsProp.value.actions : [];
-    const refs = listed.map((a) => ({ decl: this.actionDecl(a.call), annotations: a.annotations }));
+    const refs: Array<{ decl: ActionDecl | undefined; annotations: ast.Annotation[]; args?: ast.Argument[] }> = listed.map((a) => ({
+      decl: this.actionDecl(a.call),
+      annotations: a.annotations,
+      ...(a.call.kind === 'call' ? { args: a.call.args } : {}),
+    }));
+    // As p4c: a table without default_action gets `default_action = NoAction()`, listing NoAction as @defaultonly if it is missing.
+    const noAction = this.em.cp.top.lookup('NoAction');
+    if (!prop('default_action') && noAction?.kind === 'action' && !refs.some((r) => r.decl === noAction.decl)) {
+      refs.push({ decl: noAction.decl, annotations: [{ name: 'defaultonly', args: [], span: decl.span }] });
+    }
     const actionNames: string[] = [];
     const actionIds: number[] = [];
-    for (const [i, r] of refs.entries()) {
+    for (const r of refs) {
       if (!r.decl) continue;
-      const call = listed[i]!.call;
-      const a = this.actions.user(r.decl, call.kind === 'call' ? call.args : undefined);
+      const a = this.actions.user(r.decl, r.args);
       actionNames.push(a.name);
       actionIds.push(a.id);
     }
@@ -195,11 +203,11 @@ export class TableLowering {
       if (!decl) return;
       const ks = en.keyset;
       const elems = ks.kind === 'list' && (keys.length !== 1 || ks.elements.length === 1) ? ks.elements : [ks];
-      const matches = keys.map((k, j) => this.entryKey(elems[j], k));
+      const match_key = keys.map((k, j) => this.entryKey(elems[j], k));
       const annotated = en.annotations.find((a) => a.name === 'priority')?.args[0];
       const rank = largestWins ? best - p4[i]! : p4[i]! - best;
       const priority = annotated?.kind === 'int' ? Number(annotated.value) : Number(rank) + 1;
-      entries.push({ matches, action_entry: { action_id: this.actions.user(decl).id, action_data: this.actionData(en.action, decl) }, priority });
+      entries.push({ match_key, action_entry: { action_id: this.actions.user(decl).id, action_data: this.actionData(en.action, decl) }, priority });
     });
     model.json.entries = entries;
   }
@@ -226,9 +234,9 @@ export class TableLowering {
         return { match_type: 'lpm', key: h(c(el!)), prefix_length: w };
       }
       case 'range': {
-        if (wildcard) return rangeKey(h(0n), h(all));
-        if (el!.kind === 'binary' && el!.op === '..') return rangeKey(h(c(el!.left)), h(c(el!.right)));
-        return rangeKey(h(c(el!)), h(c(el!)));
+        if (wildcard) return { match_type: 'range', start: h(0n), end: h(all) };
+        if (el!.kind === 'binary' && el!.op === '..') return { match_type: 'range', start: h(c(el!.left)), end: h(c(el!.right)) };
+        return { match_type: 'range', start: h(c(el!)), end: h(c(el!)) };
       }
       default: {
         if (wildcard) return { match_type: 'ternary', key: h(0n), mask: h(0n) };
@@ -253,9 +261,4 @@ export class TableLowering {
       }
     }
   }
-}
-
-/** BMv2 range entries carry start/end and no key; the shared type declares `key` for every kind. */
-function rangeKey(start: string, end: string): Bmv2EntryKey {
-  return { match_type: 'range', start, end } as Bmv2EntryKey;
 }

@@ -29,6 +29,8 @@ export function exprText(e: ast.Expr): string {
       return `(${typeText(e.type)})${exprText(e.expr)}`;
     case 'list':
       return `{${e.elements.map(exprText).join(', ')}}`;
+    case 'structInit':
+      return `{${e.fields.map((f) => `${f.name} = ${exprText(f.value)}`).join(', ')}}`;
     case 'default':
       return 'default';
     case 'dontcare':

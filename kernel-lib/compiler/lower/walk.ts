@@ -30,6 +30,8 @@ export function forEachExpr(stmts: ast.Stmt[], fn: (e: ast.Expr) => void): void 
         return expr(e.expr);
       case 'list':
         return e.elements.forEach(expr);
+      case 'structInit':
+        return e.fields.forEach((f) => expr(f.value));
       default:
         return;
     }
@@ -85,43 +87,37 @@ export function ownExprs(s: ast.Stmt): ast.Expr[] {
   }
 }
 
+/** The direct sub-expressions of `e`, left to right (a method call's object after its arguments). */
+export function exprChildren(e: ast.Expr): ast.Expr[] {
+  switch (e.kind) {
+    case 'member':
+    case 'slice':
+      return [e.object];
+    case 'index':
+      return [e.object, e.index];
+    case 'call':
+      return [...e.args.map((a) => a.value), ...(e.callee.kind === 'member' ? [e.callee.object] : [])];
+    case 'unary':
+      return [e.operand];
+    case 'binary':
+      return [e.left, e.right];
+    case 'ternary':
+      return [e.cond, e.then, e.else];
+    case 'cast':
+      return [e.expr];
+    case 'list':
+      return e.elements;
+    case 'structInit':
+      return e.fields.map((f) => f.value);
+    default:
+      return [];
+  }
+}
+
 /** Every sub-expression, children before parents, left to right. */
 export function forEachExprPost(exprs: ast.Expr[], fn: (e: ast.Expr) => void): void {
   const visit = (e: ast.Expr): void => {
-    switch (e.kind) {
-      case 'member':
-      case 'slice':
-        visit(e.object);
-        break;
-      case 'index':
-        visit(e.object);
-        visit(e.index);
-        break;
-      case 'call':
-        e.args.forEach((a) => visit(a.value));
-        if (e.callee.kind === 'member') visit(e.callee.object);
-        break;
-      case 'unary':
-        visit(e.operand);
-        break;
-      case 'binary':
-        visit(e.left);
-        visit(e.right);
-        break;
-      case 'ternary':
-        visit(e.cond);
-        visit(e.then);
-        visit(e.else);
-        break;
-      case 'cast':
-        visit(e.expr);
-        break;
-      case 'list':
-        e.elements.forEach(visit);
-        break;
-      default:
-        break;
-    }
+    exprChildren(e).forEach(visit);
     fn(e);
   };
   exprs.forEach(visit);

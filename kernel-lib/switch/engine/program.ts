@@ -1,6 +1,6 @@
 // One loaded program: its compiled functions bound to its own state (tables,
 // registers, counters, meters, value sets), and the control-plane calls on it.
-import type { Bmv2Json, Bmv2TableEntry } from '../../bmv2/json-format.js';
+import type { Bmv2EntryKey, Bmv2Json, Bmv2TableEntry } from '../../bmv2/json-format.js';
 import {
   ControlError,
   type ActionCall,
@@ -208,16 +208,16 @@ function loadConstEntries(table: Table, entries: Bmv2TableEntry[], byId: Map<num
   const top = Math.max(0, ...entries.map((e) => e.priority ?? 0)) + 1;
   entries.forEach((e, i) => {
     const ep = `${path}.entries[${i}]`;
-    const keys = ((e as unknown as { match_key?: unknown[] }).match_key ?? e.matches ?? []) as Array<Record<string, unknown>>;
+    const keys: Bmv2EntryKey[] = Array.isArray(e.match_key) ? e.match_key : fail(`${ep}.match_key`, 'missing: a const entry lists its keys under match_key');
     const hex = (v: unknown) => BigInt(v as string);
     try {
+    // p4c writes optional keys as ternary, so BMv2 sees no other kinds here.
     const key: KeyMatch[] = keys.map((k) => {
-      switch (k['match_type']) {
-        case 'lpm': return { kind: 'lpm', value: hex(k['key']), prefixLen: Number(k['prefix_length']) };
-        case 'ternary': return { kind: 'ternary', value: hex(k['key']), mask: hex(k['mask']) };
-        case 'optional': return { kind: 'ternary', value: hex(k['key']), mask: k['mask'] !== undefined ? hex(k['mask']) : (1n << BigInt(table.spec.fields[keys.indexOf(k)]!.width)) - 1n };
-        case 'range': return { kind: 'range', low: hex(k['start']), high: hex(k['end']) };
-        default: return { kind: 'exact', value: hex(k['key']) };
+      switch (k.match_type) {
+        case 'lpm': return { kind: 'lpm', value: hex(k.key), prefixLen: Number(k.prefix_length) };
+        case 'ternary': return { kind: 'ternary', value: hex(k.key), mask: hex(k.mask) };
+        case 'range': return { kind: 'range', low: hex(k.start), high: hex(k.end) };
+        default: return { kind: 'exact', value: hex(k.key) };
       }
     });
     const action = byId.get(e.action_entry?.action_id);

@@ -19,7 +19,7 @@ parser P(packet_in pkt, out headers_t hdr, inout meta_t meta, inout standard_met
 control V(inout headers_t hdr, inout meta_t meta) { apply { } }
 control I(inout headers_t hdr, inout meta_t meta, inout standard_metadata_t sm) {
     action maybe_drop() {
-        if (hdr.h.a == 0) { mark_to_drop(sm); }
+        if (hdr.h.a == 0) { exit; }
     }
     table t {
         key = { hdr.h.a: exact; }
