@@ -3,18 +3,22 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as Vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import { Plot } from './plot.js';
 
 type Spec = Plot | TopLevelSpec;
 
-function vegaSpec(spec: Spec, interactive: boolean): vega.Spec {
+// Loaded on first use: vega and vega-lite contain top-level await, which
+// require() refuses, and tslab compiles notebook cells to require().
+async function vegaSpec(spec: Spec, interactive: boolean): Promise<Vega.Spec> {
+  const { compile } = await import('vega-lite');
   return compile(spec instanceof Plot ? spec.spec({ zoom: interactive }) : spec).spec;
 }
 
 export async function renderSvg(spec: Spec): Promise<string> {
-  const view = new vega.View(vega.parse(vegaSpec(spec, false)), { renderer: 'none' });
+  const vega = await import('vega');
+  const view = new vega.View(vega.parse(await vegaSpec(spec, false)), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
@@ -29,7 +33,7 @@ export async function renderHtml(spec: Spec, options: { title?: string } = {}): 
   // vega's exports map hides build/; its schema (exported) sits beside the browser bundle.
   vegaScript ??= readFile(path.join(path.dirname(createRequire(import.meta.url).resolve('vega/vega-schema.json')), 'vega.min.js'), 'utf8');
   const script = (await vegaScript).replace(/<\/script/gi, '<\\/script');
-  const json = JSON.stringify(vegaSpec(spec, true)).replace(/</g, '\\u003c');
+  const json = JSON.stringify(await vegaSpec(spec, true)).replace(/</g, '\\u003c');
   const title = (options.title ?? 'p4lab plot').replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'));
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>${title}</title>

@@ -21,7 +21,9 @@ export interface Capture {
 /** Starts tcpdump on `iface` inside `host`, writing to `file` (a path on this machine); resolves once it listens. */
 export async function startCapture(host: TrafficHost, iface: string, file: string, options: CaptureOptions = {}): Promise<Capture> {
   mkdirSync(path.dirname(file), { recursive: true });
-  const argv = ['tcpdump', '-i', iface, '-n', '-U', '-s', String(options.snaplen ?? 256), '-w', host.hostPath(file)];
+  // --immediate-mode: without it packets wait in the kernel ring for up to 1 s,
+  // and those still there when stop() ends tcpdump are lost.
+  const argv = ['tcpdump', '-i', iface, '-n', '-U', '--immediate-mode', '-s', String(options.snaplen ?? 256), '-w', host.hostPath(file)];
   if (options.filter) argv.push(...options.filter.split(/\s+/));
   const p = new ToolProcess(`tcpdump on ${host.name}:${iface}`, host.spawn(argv));
   await p.waitFor(/listening on/, 10_000, 'stderr');

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Notebooks: registers the tslab kernel (TypeScript) with Debian's Jupyter,
+# pointing at this checkout's tslab, and lets notebook cells `import … from 'p4lab'`.
+set -euo pipefail
+cd "$ROOT"
+
+# tslab type-checks cells with Node10 module resolution, which ignores a
+# package's self-reference: it finds p4lab (and its "types") through node_modules.
+[ "$(readlink node_modules/p4lab 2>/dev/null)" = ".." ] || ln -sfn .. node_modules/p4lab
+
+spec=/usr/local/share/jupyter/kernels/tslab/kernel.json
+binary=$ROOT/node_modules/.bin/tslab
+if [ -f "$spec" ] && grep -qF "\"$binary\"" "$spec"; then exit 0; fi
+log "registering the tslab Jupyter kernel"
+# Debian's python3 has Jupyter; a python3 earlier on PATH (pyenv) may not.
+PATH=/usr/bin:$PATH npx tslab install --python=/usr/bin/python3 --binary="$binary" >/dev/null
