@@ -150,6 +150,47 @@ describe('engine: table structures under many changes (ipv4_router fixture)', ()
     dp.receive(1, ipv4Packet({ ttl: 64 }));
     expect(out.map((o) => o.port)).toEqual([3, 4, 2]);
   });
+  it('reuses the places of deleted keys: exact, LPM and ternary tables read back in insertion order and forward like a reference', () => {
+    for (const kind of ['exact', 'lpm', 'ternary'] as const) {
+      const json = fixture('ipv4_router');
+      const t = json.pipelines[0]!.tables[0]!;
+      t.match_type = kind;
+      t.key[0]!.match_type = kind;
+      const dp = new Dataplane();
+      dp.loadProgram(json);
+      const out = capture(dp);
+      const keyOf = (dst: number): KeyMatch[] => [kind === 'exact' ? { kind, value: BigInt(dst) } : kind === 'lpm' ? { kind, value: BigInt(dst), prefixLen: 32 } : { kind, value: BigInt(dst), mask: 0xffffffffn }];
+      const priority = kind === 'ternary' ? 1 : 0;
+      const model = new Map<number, number>(); // destination -> port, in insertion order
+      const add = (dst: number, port: number) => {
+        dp.tableAdd('MyIngress.ipv4_lpm', { key: keyOf(dst), action: { action: 'MyIngress.ipv4_forward', params: [1n, BigInt(port)] }, priority });
+        model.set(dst, port);
+      };
+      const dst = (i: number) => 0x0a000001 + i * 257;
+      for (let i = 0; i < 100; i++) add(dst(i), 1 + (i % 7)); // past the first sizes of hash and key store
+      for (let i = 0; i < 100; i += 3) {
+        dp.tableDelete('MyIngress.ipv4_lpm', keyOf(dst(i)), priority);
+        model.delete(dst(i));
+      }
+      for (let i = 100; i < 150; i++) add(dst(i), 8 + (i % 5)); // into the freed places
+      dp.tableModify('MyIngress.ipv4_lpm', { key: keyOf(dst(1)), action: { action: 'MyIngress.ipv4_forward', params: [1n, 13n] }, priority });
+      model.set(dst(1), 13);
+      expect(dp.tableEntries('MyIngress.ipv4_lpm').map((v) => v.key[0]!)).toEqual([...model.keys()].map((d) => keyOf(d)[0]));
+      const expected: number[] = [];
+      for (let i = 0; i < 150; i++) {
+        const port = model.get(dst(i));
+        if (port !== undefined) expected.push(port);
+        const d = dst(i);
+        dp.receive(1, ipv4Packet({ dst: [d >>> 24, (d >>> 16) & 255, (d >>> 8) & 255, d & 255].join('.') }));
+      }
+      expect(out.map((o) => o.port)).toEqual(expected);
+      dp.tableClear('MyIngress.ipv4_lpm');
+      add(dst(0), 3);
+      expect(dp.tableEntries('MyIngress.ipv4_lpm')).toHaveLength(1);
+      expect(dp.tableEntry('MyIngress.ipv4_lpm', keyOf(dst(0)), priority)?.action.params).toEqual([1n, 3n]);
+      expect(dp.tableEntry('MyIngress.ipv4_lpm', keyOf(dst(1)), priority)).toBeUndefined();
+    }
+  });
 });
 
 describe('engine: control plane on other programs', () => {

@@ -140,10 +140,8 @@ export class ProgramInstance implements ControlPlane {
   }
 
   tableAdd(table: string, entry: EntrySpec): void {
-    const t = this.table(table);
-    t.add(entry);
     // a new entry counts as hit now, so its idle timer starts at insertion
-    t.find(entry.key, entry.priority).lastHit = this.hooks.nowNs();
+    this.table(table).add(entry).lastHit = this.hooks.nowNs();
   }
   tableModify(table: string, entry: EntrySpec): void { this.table(table).modify(entry); }
   tableDelete(table: string, key: KeyMatch[], priority: number): void { this.table(table).delete(key, priority); }
