@@ -13,7 +13,10 @@ import { NOTEBOOK_ENV, PARAMS_ENV, REPORT_DIR_ENV, type ParamValue } from './par
 
 const PYTHON = '/usr/bin/python3'; // Debian's, with Jupyter; a pyenv python3 earlier on PATH has none
 const KERNEL = 'tslab';
-const KERNEL_SPEC = '/usr/local/share/jupyter/kernels/tslab/kernel.json';
+// This checkout's own kernel spec (scripts/setup.d/50-notebooks.sh), searched
+// before the system-wide one, which may point at another checkout.
+const JUPYTER_DATA = path.join(PACKAGE_ROOT, 'build/jupyter/share/jupyter');
+const KERNEL_SPEC = path.join(JUPYTER_DATA, 'kernels/tslab/kernel.json');
 const DRIVER = path.join(PACKAGE_ROOT, 'kernel-lib/notebooks/execute_notebook.py');
 
 export interface NotebookRunOptions {
@@ -94,6 +97,7 @@ export async function runNotebook(notebook: string, options: NotebookRunOptions 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PATH: `/usr/bin:${process.env.PATH ?? ''}`,
+    JUPYTER_PATH: [JUPYTER_DATA, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
     [NOTEBOOK_ENV]: file,
     [PARAMS_ENV]: JSON.stringify(options.params ?? {}),
   };
