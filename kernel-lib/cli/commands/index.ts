@@ -1,6 +1,7 @@
 // Every CLI command, in the order `p4lab --help` lists them.
 import type { Command } from 'commander';
 import { registerCompile } from './compile.js';
+import { registerStf } from './stf.js';
 import { registerSwitch } from './switch.js';
 import { registerRuntime } from './runtime.js';
 import { registerUp } from './up.js';
@@ -11,9 +12,14 @@ import { registerGraph } from './graph.js';
 import { registerCleanup } from './cleanup.js';
 import { registerImages } from './images.js';
 import { registerAnalyze } from './analyze.js';
+import { registerNotebook } from './notebook.js';
+import { registerReplay } from './replay.js';
+import { registerDiff } from './diff.js';
+import { registerDemo } from './demo.js';
 
 export function registerCommands(program: Command): void {
   registerCompile(program);
+  registerStf(program);
   registerSwitch(program);
   registerRuntime(program);
   registerUp(program);
@@ -24,4 +30,8 @@ export function registerCommands(program: Command): void {
   registerCleanup(program);
   registerImages(program);
   registerAnalyze(program);
+  registerNotebook(program);
+  registerReplay(program);
+  registerDiff(program);
+  registerDemo(program);
 }
