@@ -4,12 +4,14 @@
 // (until every switch serves its program and every interface is up) and
 // teardown, beside Debian's Mininet with plain Linux bridges
 // (`mn --switch lxbr --controller none --topo linear,N --test none`) in the
-// same run, as a ratio; then the start time of Docker hosts.
+// same run, as a ratio, and the switch processes' resident memory per switch
+// (switches share a few processes, one per core); then the start time of
+// Docker hosts.
 //
 // Run as root after the build: node dist/bench/topology.js [N ...]
 // Installs Debian's mininet and bridge-utils when missing.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanup } from '../kernel-lib/emulation/cleanup.js';
@@ -26,7 +28,14 @@ const work = mkdtempSync(join(tmpdir(), 'p4lab-bench-topo-'));
 
 const seconds = (ns: bigint): number => Number(ns) / 1e9;
 
-async function p4labLinear(n: number): Promise<{ up: number; down: number }> {
+/** Resident memory of the processes, in MiB. */
+function rssMiB(pids: Iterable<number>): number {
+  let kib = 0;
+  for (const pid of pids) kib += Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  return kib / 1024;
+}
+
+async function p4labLinear(n: number): Promise<{ up: number; down: number; mibPerSwitch: number }> {
   const name = `bench-lin${n}`;
   await cleanup(name);
   const net = new Network({ name });
@@ -43,13 +52,14 @@ async function p4labLinear(n: number): Promise<{ up: number; down: number }> {
   const t0 = process.hrtime.bigint();
   await net.start();
   const t1 = process.hrtime.bigint();
+  const mibPerSwitch = rssMiB(new Set(Array.from({ length: n }, (_, i) => net.switch(`s${i + 1}`).pid!))) / n;
   // A check that the network works end to end, outside the timing.
   const ping = await net.host('h1').exec(['ping', '-c', '1', '-W', '5', net.ipOf(`h${n}`)!], { check: false });
   if (ping.code !== 0) console.error(`warning: h1 cannot ping h${n} in linear,${n}`);
   const t2 = process.hrtime.bigint();
   await net.stop();
   const t3 = process.hrtime.bigint();
-  return { up: seconds(t1 - t0), down: seconds(t3 - t2) };
+  return { up: seconds(t1 - t0), down: seconds(t3 - t2), mibPerSwitch };
 }
 
 function ensureMininet(): boolean {
@@ -113,12 +123,12 @@ const pad = (s: string, n: number): string => s.padStart(n);
 try {
   const mininet = ensureMininet();
   console.log('linear,N: N hosts, N P4 switches (L2 forwarder) vs Mininet with Linux bridges; seconds');
-  console.log(`${pad('N', 4)} ${pad('p4lab up', 10)} ${pad('p4lab down', 11)} ${pad('mn up', 8)} ${pad('mn down', 8)} ${pad('up ratio', 9)} ${pad('down ratio', 11)}`);
+  console.log(`${pad('N', 4)} ${pad('p4lab up', 10)} ${pad('p4lab down', 11)} ${pad('mn up', 8)} ${pad('mn down', 8)} ${pad('up ratio', 9)} ${pad('down ratio', 11)} ${pad('MiB/switch', 11)}`);
   for (const n of NS) {
     const p = await p4labLinear(n);
     const m = mininet ? await mininetLinear(n) : undefined;
     const f = (x: number | undefined, w: number): string => pad(x === undefined ? '-' : x.toFixed(2), w);
-    console.log(`${pad(String(n), 4)} ${f(p.up, 10)} ${f(p.down, 11)} ${f(m?.up, 8)} ${f(m?.down, 8)} ${f(m && p.up / m.up, 9)} ${f(m && p.down / m.down, 11)}`);
+    console.log(`${pad(String(n), 4)} ${f(p.up, 10)} ${f(p.down, 11)} ${f(m?.up, 8)} ${f(m?.down, 8)} ${f(m && p.up / m.up, 9)} ${f(m && p.down / m.down, 11)} ${pad(p.mibPerSwitch.toFixed(1), 11)}`);
   }
   console.log('(ratio = p4lab / Mininet; below 1 means p4lab is faster)\n');
   console.log(await dockerStart());

@@ -14,6 +14,7 @@ import { bridgeIfName, checkNetworkName, checkNodeName, networkId, nodeTag, port
 import { inNetns, ipBatch, run, runRaw } from './run.js';
 import { createRunDir, logDir, writeState, type NodeState } from './state.js';
 import { P4SwitchNode, type P4SwitchOptions } from './switch-node.js';
+import { DEFAULT_SWITCH_PROCESSES, pack, SharedSwitchProcess } from './shared-switch-process.js';
 import { topologySvg } from './graph.js';
 import type { NodeSpec } from './topology-file.js';
 import { TopologyView, type NodeKind } from './topology-view.js';
@@ -41,6 +42,11 @@ export interface NetworkOptions {
   addressing?: AddressingStrategy;
   /** Link changes and host additions/removals are recorded here. */
   events?: EventLog;
+  /**
+   * How many processes p4lab's switches are packed into, each hosting
+   * several devices; default one per CPU core, so forwarding uses every core.
+   */
+  switchProcesses?: number;
 }
 
 export type Host = NetnsHost | DockerHost;
@@ -97,9 +103,13 @@ export class Network implements LinkDriver {
   /** Set once switches run, so link settings can reach the wire. */
   #wired = false;
   #startedAt = '';
+  readonly #switchProcesses: number;
 
   constructor(options: NetworkOptions) {
     checkNetworkName(options.name);
+    const processes = options.switchProcesses ?? DEFAULT_SWITCH_PROCESSES;
+    if (!Number.isInteger(processes) || processes < 1) throw new P4labError(`network ${options.name}: switchProcesses ${processes} is not a whole number >= 1`, 'give how many switch processes to start, e.g. 2');
+    this.#switchProcesses = processes;
     this.name = options.name;
     this.events = options.events ?? new EventLog();
     this.addressing = options.addressing ?? 'l2';
@@ -215,9 +225,10 @@ export class Network implements LinkDriver {
       await ipBatch('configuring switch and bridge ports', this.#links.flatMap((l) => [...this.#rootLines(l.a), ...this.#rootLines(l.b)]));
       for (const h of this.#hosts()) h.addr = this.#address(h);
       // Switches boot while hosts are configured: they need only their ports to exist.
+      const shared = this.#startSwitchProcesses();
       await settled([
         ...this.#hosts().map((h) => this.#configureHost(h, this.#hosts())),
-        ...this.#switches().map((s) => s.sw.start(this.#switchPorts(s), (m) => this.#fail(m))),
+        ...this.#switches().map((s) => s.sw.start(this.#switchPorts(s), (m) => this.#fail(m), shared.get(s))),
       ]);
       this.#wired = true;
       await settled(this.#links.filter((l) => Object.keys(l.values).length > 0).map((l) => this.applyEmulation(l, l.values)));
@@ -250,6 +261,9 @@ export class Network implements LinkDriver {
   }
 
   async #teardown(): Promise<void> {
+    // Every connection closes before any process is stopped: a process hosting
+    // several switches would otherwise wait for its other devices' clients.
+    await Promise.all(this.#switches().map((s) => s.sw.disconnect()));
     await Promise.all(this.#switches().map((s) => s.sw.stop()));
     await cleanup(this.name);
     this.#wired = false;
@@ -329,6 +343,16 @@ export class Network implements LinkDriver {
   /** Static ARP entries on `h` for every peer in its subnet. */
   #arpLines(h: HostEntry, peers: HostEntry[]): string[] {
     return peers.filter((p) => p !== h && p.addr?.ip && sameSubnet(h.addr!.ip!, p.addr.ip)).map((p) => neighborLine('eth0', p.addr!.ip!, p.addr!.mac));
+  }
+
+  /** Packs p4lab's switches into a few processes, each hosting several devices (BMv2 runs one process per switch). */
+  #startSwitchProcesses(): Map<SwitchEntry, SharedSwitchProcess> {
+    const shared = new Map<SwitchEntry, SharedSwitchProcess>();
+    pack(this.#switches().filter((s) => !s.sw.isBmv2), this.#switchProcesses).forEach((group, i) => {
+      const proc = SharedSwitchProcess.start(this.name, String(i + 1), group.map((s) => s.sw.device(this.#switchPorts(s))), this.#logDir);
+      for (const s of group) shared.set(s, proc);
+    });
+    return shared;
   }
 
   #switchPorts(s: SwitchEntry): Map<number, string> {

@@ -1,6 +1,7 @@
-// A P4 switch of a network: p4lab's switch process (or simple_switch_grpc),
-// started on its ports, then programmed over P4Runtime (pipeline push and the
-// command file), with port emulation through p4lab's target service.
+// A P4 switch of a network: a device in one of p4lab's switch processes (or
+// its own simple_switch_grpc), started on its ports, then programmed over
+// P4Runtime (pipeline push and the command file), with port emulation through
+// p4lab's target service.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,10 +12,9 @@ import type { CompiledProgram, Switch } from '../p4runtime/client/switch.js';
 import { DEFAULT_LINK } from '../switch/link/config.js';
 import type { TargetClient } from '../switch/target/client.js';
 import type { EmulationValues } from './link-params.js';
-import { REPO_ROOT } from './paths.js';
 import { startProcess, type ManagedProcess } from './processes.js';
 import { runRaw } from './run.js';
-import { waitForLine } from './wait-for-line.js';
+import { SharedSwitchProcess, type DeviceSpec } from './shared-switch-process.js';
 
 export interface P4SwitchOptions {
   /** A P4-16 source file (compiled by p4lab), a BMv2 JSON file (P4Info beside it as NAME.p4info.json), or a compiled program. */
@@ -28,7 +28,6 @@ export interface P4SwitchOptions {
   pcap?: string;
 }
 
-const READY = /^p4lab-switch ready device=\S+ grpc=(\S+) ports=\d+\b/m;
 const START_DEADLINE_MS = 60_000;
 
 async function loadProgram(name: string, program: string | CompiledProgram): Promise<CompiledProgram> {
@@ -74,6 +73,8 @@ function freePort(): Promise<number> {
 
 export class P4SwitchNode {
   #proc: ManagedProcess | undefined;
+  /** p4lab's switch process the device runs in, shared with other switches of the network. */
+  #shared: SharedSwitchProcess | undefined;
   #client: Switch | undefined;
   #target: TargetClient | undefined;
   #grpc = '';
@@ -117,25 +118,31 @@ export class P4SwitchNode {
     return this.#client;
   }
 
+  /** What p4lab's switch process needs to run this switch as one of its devices. */
+  device(ports: Map<number, string>): DeviceSpec {
+    return { deviceId: this.deviceId, ports, cpuPort: this.options.cpuPort, pcap: this.options.pcap, logFile: this.logFile };
+  }
+
   /**
-   * Starts the process on `ports` (port number → interface), waits for its
-   * ready line, pushes the program and applies the command file.
-   * `onDeath` is called if the process dies later.
+   * Starts the switch on `ports` (port number → interface) as a device of
+   * `shared` (p4lab's target; without one, in a process of its own), waits
+   * until it is ready, pushes the program and applies the command file.
+   * `onDeath` is called if its process dies later.
    */
-  async start(ports: Map<number, string>, onDeath: (message: string) => void): Promise<void> {
+  async start(ports: Map<number, string>, onDeath: (message: string) => void, shared?: SharedSwitchProcess): Promise<void> {
     this.#stopping = false;
     // The process boots while the program compiles.
-    const starting = this.isBmv2 ? this.#startBmv2(ports) : this.#startP4lab(ports);
+    const starting = this.isBmv2 ? this.#startBmv2(ports) : this.#startP4lab(shared ?? SharedSwitchProcess.start(this.network, this.name, [this.device(ports)], this.logDir));
     starting.catch(() => {}); // reported below, after the program's own errors
     const program = this.options.program === undefined ? undefined : await loadProgram(this.name, this.options.program);
     const { Switch } = await import('../p4runtime/client/switch.js');
     await starting;
-    void this.#proc!.exited.then((code) => {
-      if (!this.#stopping) onDeath(`switch ${this.name} (pid ${this.#proc!.pid}) died with status ${code}; its last output:\n  ${this.#proc!.tail().replace(/\n/g, '\n  ')}`);
-    });
     const proc = this.#proc!;
+    void proc.exited.then((code) => {
+      if (!this.#stopping) onDeath(`switch ${this.name} (pid ${proc.pid}) died with status ${code}; its last output:\n  ${this.#lastOutput()}`);
+    });
     const died = proc.exited.then((code): never => {
-      throw new P4labError(`switch ${this.name} exited (status ${code}) while starting; its last output:\n  ${proc.tail().replace(/\n/g, '\n  ') || '(none)'}`, `see the full log in ${proc.logFile}`);
+      throw new P4labError(`switch ${this.name} exited (status ${code}) while starting; its last output:\n  ${this.#lastOutput()}`, `see the full log in ${proc.logFile}`);
     });
     died.catch(() => {}); // only the race below reports it
     const connecting = Switch.connect(this.#grpc, { deviceId: this.deviceId, name: this.name, events: this.events, connectTimeoutMs: START_DEADLINE_MS });
@@ -149,18 +156,15 @@ export class P4SwitchNode {
     }
   }
 
-  async #startP4lab(ports: Map<number, string>): Promise<void> {
-    const argv = [
-      process.execPath, join(REPO_ROOT, 'bin', 'p4lab.js'), 'switch',
-      '--device-id', String(this.deviceId),
-      '--grpc-server-addr', '127.0.0.1:0',
-      ...[...ports].flatMap(([port, ifname]) => ['-i', `${port}@${ifname}`]),
-      ...(this.options.cpuPort !== undefined ? ['--cpu-port', String(this.options.cpuPort)] : []),
-      ...(this.options.pcap !== undefined ? ['--pcap', this.options.pcap] : []),
-      '--no-p4',
-    ];
-    this.#proc = startProcess(this.network, `switch ${this.name}`, argv, this.logFile);
-    this.#grpc = (await waitForLine(this.#proc, READY, START_DEADLINE_MS, `switch ${this.name}`))[1]!;
+  /** The device's log lines and its process's own output; simple_switch_grpc's output is all in one log. */
+  #lastOutput(): string {
+    return this.#shared ? this.#shared.report(this.deviceId) : this.#proc!.tail().replace(/\n/g, '\n  ') || '(none)';
+  }
+
+  async #startP4lab(shared: SharedSwitchProcess): Promise<void> {
+    this.#shared = shared;
+    this.#proc = shared.proc;
+    this.#grpc = await shared.ready(this.deviceId, `switch ${this.name}`);
     const { TargetClient } = await import('../switch/target/client.js');
     this.#target = new TargetClient(this.#grpc);
   }

@@ -1,6 +1,10 @@
 // `p4lab switch`: the software switch, a drop-in for simple_switch_grpc.
 import type { Command } from 'commander';
+import { P4labError } from '../../errors.js';
 import type { SwitchArgs } from '../../switch/main.js';
+
+/** Options that describe one device: with --devices, the file gives them per device. */
+const DEVICE_OPTIONS = ['p4', 'deviceId', 'grpcServerAddr', 'interface', 'cpuPort', 'pcap', 'logLevel', 'logFile'];
 
 export function registerSwitch(program: Command): void {
   program
@@ -20,19 +24,37 @@ export function registerSwitch(program: Command): void {
     .option('--pcap <dir>', 'write <iface>_in.pcap and <iface>_out.pcap per port into this directory')
     .option('--log-level <level>', 'trace, debug, info, warn, error or off', 'info')
     .option('--log-file <file>', 'write the log to this file instead of stderr')
+    .option('--devices <file.json>', 'host several devices in this process, described in a JSON file (see below)')
     .addHelpText(
       'after',
       [
         '',
         'When ready, it prints one line on stdout:',
-        '  p4lab-switch ready device=<id> grpc=<addr> ports=<n> rx=<ring|recvmmsg>',
+        '  p4lab-switch ready device=<id> grpc=<addr> ports=<n> rx=<ring|recvmmsg|none>',
         'SIGTERM or SIGINT closes the ports, flushes the pcap files and exits 0.',
+        '',
+        'Several devices in one process (each with its own ports, device id and gRPC',
+        'address, as separate simple_switch_grpc processes; modules load once):',
+        '  p4lab switch --devices devices.json',
+        'where devices.json is an array of objects keyed by the long options above',
+        '("device-id", "grpc-server-addr" (default 127.0.0.1:0), "interface" (an array),',
+        '"cpu-port", "program" (absent: --no-p4), "pcap", "log-level", "log-file").',
+        'It prints a ready line per device, or "p4lab-switch failed device=<id>" with',
+        'the reason and the device\'s log lines on stderr; the other devices keep running.',
         '',
         'Example:',
         '  p4lab switch -i 1@veth1 -i 2@veth2 --grpc-server-addr 127.0.0.1:9559 build/router.json',
       ].join('\n'),
     )
-    .action(async (programPath: string | undefined, opts: Omit<SwitchArgs, 'program'>) => {
+    .action(async (programPath: string | undefined, opts: Omit<SwitchArgs, 'program'> & { devices?: string }, cmd: Command) => {
+      if (opts.devices !== undefined) {
+        const given = DEVICE_OPTIONS.filter((o) => cmd.getOptionValueSource(o) === 'cli').map((o) => cmd.options.find((x) => x.attributeName() === o)!.long);
+        if (programPath !== undefined) given.unshift(`the program ${programPath}`);
+        if (given.length) throw new P4labError(`--devices is given with ${given.join(', ')}`, 'put per-device settings in the devices file');
+        const { parseDevicesFile, runDevices } = await import('../../switch/devices.js');
+        await runDevices(parseDevicesFile(opts.devices));
+        return;
+      }
       // Loaded on use: other commands need neither gRPC nor the dataplane.
       const { parseSwitchArgs, runSwitch } = await import('../../switch/main.js');
       await runSwitch(parseSwitchArgs({ ...opts, program: programPath }));
