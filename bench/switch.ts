@@ -6,10 +6,10 @@
 //
 // Run as root after the build: node dist/bench/switch.js [--long]
 //   --long  runs the 10k pps latency test for 60 s (the pause target's window)
-import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { pktgenPath } from '../kernel-lib/native/index.js';
+import { runPktgen, type PktgenResult } from '../kernel-lib/native/pktgen.js';
 import { Switch } from '../kernel-lib/p4runtime/client/index.js';
 import type { P4Info } from '../kernel-lib/p4info/types.js';
 
@@ -21,17 +21,6 @@ const NS_A = `${ID}a`;
 const NS_B = `${ID}b`;
 const HOST_B_MAC = '02:00:00:00:00:0b';
 
-interface PktgenResult {
-  sent: number;
-  received: number;
-  seconds: number;
-  txPps: number;
-  rxPps: number;
-  p50Ns: number;
-  p99Ns: number;
-  maxNs: number;
-  maxGapNs: number;
-}
 
 function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -111,10 +100,7 @@ function startSwitch(): Promise<{ proc: ChildProcess; address: string; rx: strin
 }
 
 function pktgen(tx: string, rx: string, rate: number, duration: number): Promise<PktgenResult> {
-  const args = ['--tx', tx, '--rx', rx, '--rate', String(rate), '--duration', String(duration), '--size', '64', '--dst-ip', '10.0.2.1'];
-  return new Promise((resolve, reject) =>
-    execFile(pktgenPath()!, args, (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(JSON.parse(stdout) as PktgenResult))),
-  );
+  return runPktgen(tx, rx, { rate, duration, size: 64, dstIp: '10.0.2.1' });
 }
 
 const throughSwitch = (rate: number, duration: number) => pktgen(`${NS_A}:${ID}h1`, `${NS_B}:${ID}h2`, rate, duration);

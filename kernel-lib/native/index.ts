@@ -79,7 +79,7 @@ export function loadNative(): NativeAddon {
   return addon;
 }
 
-/** The load generator built next to the addon (bench/switch.ts uses it). */
+/** The load generator built next to the addon (pktgen.ts runs it). */
 export function pktgenPath(): string | undefined {
   const addonPath = findAddon();
   return addonPath ? join(dirname(addonPath), 'p4lab_pktgen') : undefined;

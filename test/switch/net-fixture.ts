@@ -74,33 +74,4 @@ export function sendRaw(ns: string, iface: string, framesHex: string[]): void {
   execFileSync('ip', ['netns', 'exec', ns, 'python3', '-c', script, ...framesHex]);
 }
 
-export interface PktgenResult {
-  sent: number;
-  received: number;
-  seconds: number;
-  txPps: number;
-  rxPps: number;
-  p50Ns: number;
-  p99Ns: number;
-  maxNs: number;
-  maxGapNs: number;
-}
-
-/**
- * Runs the native load generator: frames from `tx` (NETNS:IFACE) to `rx`,
- * asynchronously, so a switch in this process keeps forwarding meanwhile.
- */
-export async function pktgen(tx: string, rx: string, opts: { rate: number; duration: number; size?: number; dstMac?: string; dstIp?: string }): Promise<PktgenResult> {
-  const { execFile } = await import('node:child_process');
-  const { pktgenPath } = await import('../../kernel-lib/native/index.js');
-  const args = ['--tx', tx, '--rx', rx, '--rate', String(opts.rate), '--duration', String(opts.duration)];
-  if (opts.size) args.push('--size', String(opts.size));
-  if (opts.dstMac) args.push('--dst-mac', opts.dstMac);
-  if (opts.dstIp) args.push('--dst-ip', opts.dstIp);
-  return new Promise((resolve, reject) => {
-    execFile(pktgenPath()!, args, (err, stdout, stderr) => {
-      if (err) reject(new Error(`p4lab-pktgen failed: ${stderr || err.message}`));
-      else resolve(JSON.parse(stdout) as PktgenResult);
-    });
-  });
-}
+export { runPktgen as pktgen, type PktgenResult } from '../../kernel-lib/native/pktgen.js';
