@@ -129,6 +129,16 @@ async function main(): Promise<void> {
   const route = { match: { 'hdr.ipv4.dstAddr': '10.0.2.0/24' }, action: 'MyIngress.ipv4_forward', params: { dstAddr: HOST_B_MAC, port: 2 } };
   setUpNetwork();
   const { proc, address, rx } = await startSwitch();
+  // An interrupted run (Ctrl-C, or a reader such as `head` closing stdout)
+  // never reaches `finally`: stop the switch and remove the namespaces here.
+  const abandon = (): void => {
+    proc.kill('SIGKILL');
+    tearDownNetwork();
+    process.exit(130);
+  };
+  process.once('SIGINT', abandon);
+  process.once('SIGTERM', abandon);
+  process.stdout.once('error', abandon);
   const sw = await Switch.connect(address);
   try {
     await sw.push(program);
