@@ -5,7 +5,7 @@
 // start is reported with its log lines and the others keep running.
 import { readFileSync } from 'node:fs';
 import { P4labError } from '../errors.js';
-import { parseSwitchArgs } from './main.js';
+import { parseSwitchArgs, stopOnSignals } from './main.js';
 import { SwitchProcess, type SwitchOptions } from './process.js';
 
 /** One device in the file: the long options of `p4lab switch`, a missing program meaning --no-p4. */
@@ -72,20 +72,7 @@ function parseDevice(d: unknown, where: string): SwitchOptions {
  */
 export async function runDevices(devices: SwitchOptions[]): Promise<void> {
   const running: SwitchProcess[] = [];
-  let stopping = false;
-  const shutdown = (): void => {
-    if (stopping) return;
-    stopping = true;
-    Promise.all(running.map((sw) => sw.stop())).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`p4lab switch: shutdown failed: ${(err as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  stopOnSignals(running);
   await Promise.all(
     devices.map(async (options) => {
       try {

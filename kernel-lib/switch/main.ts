@@ -81,11 +81,21 @@ export function parseSwitchArgs(args: SwitchArgs): SwitchOptions {
 /** Starts the switch and keeps it running until SIGTERM or SIGINT. */
 export async function runSwitch(options: SwitchOptions): Promise<void> {
   const sw = await SwitchProcess.start(options);
+  stopOnSignals([sw]);
+  process.stdout.write(`${sw.readyLine()}\n`);
+}
+
+/**
+ * On SIGTERM or SIGINT, stops every switch in `running` (read at that moment,
+ * so devices still starting are included once they have started), then exits:
+ * 0, or 1 if stopping failed.
+ */
+export function stopOnSignals(running: readonly SwitchProcess[]): void {
   let stopping = false;
-  const shutdown = () => {
+  const shutdown = (): void => {
     if (stopping) return;
     stopping = true;
-    sw.stop().then(
+    Promise.all(running.map((sw) => sw.stop())).then(
       () => process.exit(0),
       (err: unknown) => {
         process.stderr.write(`p4lab switch: shutdown failed: ${(err as Error).message}\n`);
@@ -95,7 +105,6 @@ export async function runSwitch(options: SwitchOptions): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
-  process.stdout.write(`${sw.readyLine()}\n`);
 }
 
 function parseBinding(text: string): PortBinding {
