@@ -17,7 +17,7 @@ import { EventLog } from '../events/index.js';
 import { realtimeNs } from '../events/clock.js';
 import type { TableEntrySpec } from '../p4runtime/client/table-entry.js';
 import { NAT_PUBLIC } from './scenarios.js';
-import { finishTraffic, flowCounts, startCapturedTraffic, until, withNetwork, type ScenarioResult } from './scenario-run.js';
+import { finishTraffic, flowCounts, runOutputs, startCapturedTraffic, until, withNetwork, type ScenarioResult } from './scenario-run.js';
 import { StepLog } from './steps.js';
 import type { OperationResult } from './manager.js';
 import { PROGRAMS } from './nf.js';
@@ -123,7 +123,8 @@ export async function runLegacyMigration(o: LegacyMigrationOptions): Promise<Sce
     const op: OperationResult = { operation: `legacy ${o.nf} migration d1→d2`, method: 'legacy', steps: log.steps, start_ns, end_ns: realtimeNs() };
     const { analysis, captured } = await finishTraffic(t);
     await vnf2.kill('SIGTERM');
-    const flows = analysis.flows();
+    const out = runOutputs({ net, events, operations: [op], analysis, startNs: t.run.startNs, traceDir, bin_ms: 10 });
+    const { packets, flows } = out;
     const passing = flowCounts(flows, 1);
     const outages = analysis.outages({ threshold_ms: 1 }).filter((d) => d.flow === 1);
     const durations = outages.array('duration_ns') as Float64Array;
@@ -133,21 +134,12 @@ export async function runLegacyMigration(o: LegacyMigrationOptions): Promise<Sce
       metrics: {
         sent: passing.sent,
         lost: passing.lost,
-        lost_before_migration: lostBefore(analysis.packets(), Number(op.start_ns - t.run.startNs)),
+        lost_before_migration: lostBefore(packets, Number(op.start_ns - t.run.startNs)),
         outage_s: durations.reduce((a, d) => Math.max(a, d), 0) / 1e9,
         leaked: o.nf === 'firewall' ? flowCounts(flows, 2).received : captured.filter((p) => p.flow === 1 && p.src !== NAT_PUBLIC).length,
         migrate_ms: Number(op.end_ns - op.start_ns) / 1e6,
       },
-      operations: [op],
-      events,
-      topology: net.svg(),
-      analysis,
-      packets: analysis.packets(),
-      flows,
-      series: analysis.series({ bin_ms: 10, byFlow: true }),
-      bin_ms: 10,
-      startNs: t.run.startNs,
-      traceDir,
+      ...out,
     };
   });
 }

@@ -39,6 +39,34 @@ export interface ScenarioResult<M> {
   traceDir: string;
 }
 
+/** What every scenario result carries besides its metrics. */
+export type RunOutputs = Omit<ScenarioResult<never>, 'scenario' | 'method' | 'metrics'>;
+
+/** A finished run's outputs, each table built once (the runners' metrics read them too). */
+export function runOutputs(o: {
+  net: Network;
+  events: EventLog;
+  operations: OperationResult[];
+  analysis: TrafficAnalysis;
+  startNs: bigint;
+  traceDir: string;
+  bin_ms: number;
+}): RunOutputs {
+  const { analysis, bin_ms } = o;
+  return {
+    operations: o.operations,
+    events: o.events,
+    topology: o.net.svg(),
+    analysis,
+    packets: analysis.packets(),
+    flows: analysis.flows(),
+    series: analysis.series({ bin_ms, byFlow: true }),
+    bin_ms,
+    startNs: o.startNs,
+    traceDir: o.traceDir,
+  };
+}
+
 /** Waits until `at_s` seconds after the run's start instant. */
 export async function until(startNs: bigint, at_s: number): Promise<void> {
   const ms = Number(startNs + BigInt(Math.round(at_s * 1e9)) - realtimeNs()) / 1e6;

@@ -9,7 +9,7 @@ import { blockedSlots } from './firewall-state.js';
 import { latencyImpact, type LatencyImpact } from './latency-impact.js';
 import { NfManager, type OperationResult } from './manager.js';
 import { flowSlot, type Method, type NfConfig } from './nf.js';
-import { finishTraffic, flowCounts, startCapturedTraffic, until, withNetwork, type ScenarioResult } from './scenario-run.js';
+import { finishTraffic, flowCounts, runOutputs, startCapturedTraffic, until, withNetwork, type ScenarioResult } from './scenario-run.js';
 import { threeTierTopology, twoNodeTopology } from './topologies.js';
 
 const DPORT = 5000;
@@ -91,8 +91,8 @@ export async function runNatMigration(o: NatMigrationOptions): Promise<ScenarioR
     // Packets sent while it was being set up may carry either.
     const natFrom = rel(ops[0]!.start_ns), natOn = rel(ops[0]!.end_ns);
     const wrong = captured.filter((p) => (p.tx_ns < natFrom ? p.src !== privateIp : p.tx_ns >= natOn ? p.src !== NAT_PUBLIC : p.src !== privateIp && p.src !== NAT_PUBLIC)).length;
-    const flows = analysis.flows();
-    const series = analysis.series({ bin_ms: BIN_MS, byFlow: true });
+    const out = runOutputs({ net, events, operations: ops, analysis, startNs: t.run.startNs, traceDir, bin_ms: BIN_MS });
+    const { flows, series } = out;
     return {
       scenario: 'p4nfv-nat-migration',
       method: o.method,
@@ -105,16 +105,7 @@ export async function runNatMigration(o: NatMigrationOptions): Promise<ScenarioR
         instantiate_ms: Number(ops[0]!.end_ns - ops[0]!.start_ns) / 1e6,
         migrate_ms: Number(ops[1]!.end_ns - ops[1]!.start_ns) / 1e6,
       },
-      operations: ops,
-      events,
-      topology: net.svg(),
-      analysis,
-      packets: analysis.packets(),
-      flows,
-      series,
-      bin_ms: BIN_MS,
-      startNs: t.run.startNs,
-      traceDir,
+      ...out,
     };
   });
 }
@@ -193,7 +184,8 @@ export async function runFirewallMigration(o: FirewallMigrationOptions): Promise
     const { analysis } = await finishTraffic(t);
     // Read once the flows stopped: a read is no free look at a switch that forwards (see firewall-state.ts).
     const onTarget = (await blockedSlots(net.switch('s5').client)).includes(slot);
-    const packets = analysis.packets();
+    const out = runOutputs({ net, events, operations: ops, analysis, startNs: t.run.startNs, traceDir, bin_ms: BIN_MS });
+    const { packets, flows, series } = out;
     const txs = packets.array('tx_ns') as Float64Array, fl = packets.array('flow') as Uint32Array, lost = packets.array('lost') as Uint8Array;
     const blockHeld = learns ? Number(ops[0]!.end_ns - t.run.startNs) + LEARNING_S * 1e9 : 0;
     let leaked = 0, h1received = 0;
@@ -202,8 +194,6 @@ export async function runFirewallMigration(o: FirewallMigrationOptions): Promise
       h1received++;
       if (txs[i]! >= blockHeld) leaked++;
     }
-    const flows = analysis.flows();
-    const series = analysis.series({ bin_ms: BIN_MS, byFlow: true });
     const h2 = flowCounts(flows, 2);
     const from_ns = Number(mig.start_ns - t.run.startNs);
     return {
@@ -220,16 +210,7 @@ export async function runFirewallMigration(o: FirewallMigrationOptions): Promise
         latency: latencyImpact(series, { flow: 2, bin_ms: BIN_MS, baselineFrom_ns: Math.max(blockHeld + 0.2e9, 0.5e9), from_ns, to_ns: Math.min(from_ns + 2e9, o.duration_s * 1e9) }),
         migrate_ms: Number(mig.end_ns - mig.start_ns) / 1e6,
       },
-      operations: ops,
-      events,
-      topology: net.svg(),
-      analysis,
-      packets,
-      flows,
-      series,
-      bin_ms: BIN_MS,
-      startNs: t.run.startNs,
-      traceDir,
+      ...out,
     };
   });
 }
@@ -274,8 +255,8 @@ export async function runTwoNodeMigration(o: TwoNodeOptions): Promise<ScenarioRe
     const mig = await mgr.migrateNF({ nf: fw, from: 's1', to: 's2' });
     ops.push(mig);
     const { analysis } = await finishTraffic(t);
-    const flows = analysis.flows();
-    const series = analysis.series({ bin_ms: BIN_MS, byFlow: true });
+    const out = runOutputs({ net, events, operations: ops, analysis, startNs: t.run.startNs, traceDir, bin_ms: BIN_MS });
+    const { flows, series } = out;
     const fa = flowCounts(flows, 1);
     const from_ns = Number(mig.start_ns - t.run.startNs);
     return {
@@ -288,16 +269,7 @@ export async function runTwoNodeMigration(o: TwoNodeOptions): Promise<ScenarioRe
         latency: latencyImpact(series, { flow: 1, bin_ms: BIN_MS, baselineFrom_ns: 0.5e9, from_ns, to_ns: Math.min(from_ns + 2e9, o.duration_s * 1e9) }),
         migrate_ms: Number(mig.end_ns - mig.start_ns) / 1e6,
       },
-      operations: ops,
-      events,
-      topology: net.svg(),
-      analysis,
-      packets: analysis.packets(),
-      flows,
-      series,
-      bin_ms: BIN_MS,
-      startNs: t.run.startNs,
-      traceDir,
+      ...out,
     };
   });
 }
