@@ -1,7 +1,9 @@
 // p4lab-pktgen: a load generator and receiver for bench/switch.ts. It opens one
 // AF_PACKET socket in each of two network namespaces, sends UDP/IPv4 frames
-// stamped with a sequence number and CLOCK_MONOTONIC time from the first, and
-// measures loss and one-way latency on the second. Prints one JSON object.
+// stamped with a sequence number and CLOCK_REALTIME time from the first, and
+// measures loss and one-way latency on the second against the kernel's receive
+// timestamp (SO_TIMESTAMPNS, same clock), so the receiving thread's own wake-up
+// delay is not counted against what is measured. Prints one JSON object.
 //
 //   p4lab-pktgen --tx NETNS:IFACE --rx NETNS:IFACE [--rate PPS] [--duration S]
 //                [--size BYTES] [--dst-mac MAC] [--src-ip A.B.C.D] [--dst-ip A.B.C.D]
@@ -19,6 +21,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -48,11 +51,16 @@ struct Options {
   exit(1);
 }
 
-uint64_t NowNs() {
+uint64_t ReadClock(clockid_t clock) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(clock, &ts);
   return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
 }
+
+// Pacing and timeouts run on the monotonic clock; packet stamps use the
+// realtime clock, because that is the one the kernel's receive stamps use.
+uint64_t NowNs() { return ReadClock(CLOCK_MONOTONIC); }
+uint64_t StampNs() { return ReadClock(CLOCK_REALTIME); }
 
 void SplitNsIf(const char* arg, std::string* ns, std::string* ifname) {
   const char* colon = strchr(arg, ':');
@@ -166,10 +174,25 @@ struct RxState {
   std::atomic<bool> stop{false};
 };
 
+// The time the kernel took the packet in, or `fallback` when it gave none.
+uint64_t KernelStamp(msghdr* m, uint64_t fallback) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(m); c != nullptr; c = CMSG_NXTHDR(m, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+    struct timespec ts;
+    memcpy(&ts, CMSG_DATA(c), sizeof ts);
+    return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
+  }
+  return fallback;
+}
+
 void Receive(int fd, RxState* st) {
   struct timeval tv {0, 100000};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+  constexpr size_t kControl = CMSG_SPACE(sizeof(struct timespec));
   std::vector<uint8_t> bufs(kBatch * 2048);
+  std::vector<uint8_t> control(kBatch * kControl);
   std::vector<mmsghdr> msgs(kBatch);
   std::vector<iovec> iov(kBatch);
   uint64_t last = 0;
@@ -179,10 +202,13 @@ void Receive(int fd, RxState* st) {
       msgs[i].msg_hdr = {};
       msgs[i].msg_hdr.msg_iov = &iov[i];
       msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_control = control.data() + i * kControl;
+      msgs[i].msg_hdr.msg_controllen = kControl;
     }
     int n = recvmmsg(fd, msgs.data(), kBatch, MSG_WAITFORONE, nullptr);
     if (n <= 0) continue;
     uint64_t now = NowNs();
+    uint64_t stamp = StampNs();
     for (int i = 0; i < n; i++) {
       const uint8_t* f = bufs.data() + i * 2048;
       if (msgs[i].msg_len < kStampOffset + 20) continue;
@@ -191,7 +217,8 @@ void Receive(int fd, RxState* st) {
       if (ntohl(magic) != kMagic) continue;
       uint64_t sent;
       memcpy(&sent, f + kStampOffset + 12, 8);
-      uint64_t lat = now > sent ? now - sent : 0;
+      uint64_t arrived = KernelStamp(&msgs[i].msg_hdr, stamp);
+      uint64_t lat = arrived > sent ? arrived - sent : 0;
       uint64_t k = st->received.load(std::memory_order_relaxed);
       if (k < st->latencyNs.size()) st->latencyNs[k] = uint32_t(std::min<uint64_t>(lat, UINT32_MAX));
       st->received.store(k + 1, std::memory_order_release);
@@ -230,6 +257,12 @@ int main(int argc, char** argv) {
   const uint64_t start = NowNs();
   const uint64_t end = start + uint64_t(o.duration * 1e9);
   const double gapNs = o.rate > 0 ? 1e9 / o.rate : 0;
+  // A paced sender wakes at most every kMinWakeNs and sends the packets due
+  // by then in one burst: a wake per packet costs more CPU than the packets at
+  // high rates, and that CPU is taken from the switch on a small machine. Up to
+  // 1 / kMinWakeNs (50k pps) every packet still leaves at its own time.
+  constexpr double kMinWakeNs = 20000;
+  const int pacedBurst = gapNs > 0 ? std::clamp(int(std::ceil(kMinWakeNs / gapNs)), 1, kBatch) : kBatch;
   for (;;) {
     uint64_t now = NowNs();
     if (now >= end) break;
@@ -241,21 +274,20 @@ int main(int argc, char** argv) {
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
         now = NowNs();
       }
-      burst = 1;
+      burst = pacedBurst;
     }
+    const uint64_t stamp = StampNs();
     for (int i = 0; i < burst; i++) {
       uint8_t* f = frames.data() + i * o.size;
       uint64_t s = seq + uint64_t(i);
       memcpy(f + kStampOffset + 4, &s, 8);
-      memcpy(f + kStampOffset + 12, &now, 8);
+      memcpy(f + kStampOffset + 12, &stamp, 8);
     }
     int n = sendmmsg(tx, msgs.data(), unsigned(burst), 0);
-    if (n > 0) {
-      sent += uint64_t(n);
-      seq += uint64_t(n);
-    } else if (gapNs > 0) {
-      seq++;  // a paced slot the socket refused still counts as offered
-    }
+    if (n > 0) sent += uint64_t(n);
+    // Paced slots the socket refused still count as offered.
+    if (gapNs > 0) seq += uint64_t(burst);
+    else if (n > 0) seq += uint64_t(n);
   }
   const uint64_t sendEnd = NowNs();
   // Wait for packets still in flight: until all arrived, or none came for
