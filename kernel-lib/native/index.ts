@@ -32,8 +32,12 @@ export interface PacketIo {
   readonly rxOffsets: Uint32Array;
   readonly rxLengths: Uint32Array;
   readonly rxPorts: Uint32Array;
-  /** Throws an Error whose `code` is IFACE_NOT_FOUND, IFACE_DOWN, IFACE_ERROR or PORT_IN_USE. */
-  open(port: number, ifname: string): void;
+  /**
+   * Opens ports[i] on ifnames[i], all side by side; returns per port nothing
+   * or why it failed (`code` IFACE_NOT_FOUND, IFACE_DOWN, IFACE_ERROR or
+   * PORT_IN_USE). The others are open either way.
+   */
+  open(ports: number[], ifnames: string[]): Array<NativeOpenFailure | undefined>;
   close(port: number): boolean;
   /** Copies the packet into the port's transmit batch; false when the port is not open. */
   send(port: number, data: Uint8Array, offset: number, length: number): boolean;
@@ -41,6 +45,11 @@ export interface PacketIo {
   flush(): void;
   stats(port: number): NativePortStats | undefined;
   closeAll(): void;
+}
+
+export interface NativeOpenFailure {
+  message: string;
+  code: 'IFACE_NOT_FOUND' | 'IFACE_DOWN' | 'IFACE_ERROR' | 'PORT_IN_USE';
 }
 
 /** A one-shot timer on CLOCK_MONOTONIC with microsecond-level precision. */
@@ -56,14 +65,6 @@ export interface NativeAddon {
   monotonicNs(): number;
   realtimeNs(): number;
   copyBytes(dst: Uint8Array, dstOffset: number, src: Uint8Array, srcOffset: number, length: number): void;
-}
-
-export type NativeErrorCode = 'IFACE_NOT_FOUND' | 'IFACE_DOWN' | 'IFACE_ERROR' | 'PORT_IN_USE';
-
-/** The `code` a native call put on its error, if any. */
-export function nativeErrorCode(err: unknown): NativeErrorCode | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^(IFACE_|PORT_IN_USE)/.test(code) ? (code as NativeErrorCode) : undefined;
 }
 
 let addon: NativeAddon | undefined;

@@ -7,6 +7,7 @@ import { P4labError } from '../errors.js';
 import { addP4RuntimeService, type P4RuntimeServiceHandle } from '../p4runtime/server/index.js';
 import { Dataplane } from './engine/dataplane.js';
 import { Logger, type LogLevel } from './io/logger.js';
+import { PortError } from './io/ports.js';
 import { SwitchLoop } from './io/switch-loop.js';
 import { TargetController } from './target/controller.js';
 import { addHealthService, addTargetService } from './target/service.js';
@@ -52,13 +53,13 @@ export class SwitchProcess {
     const server = new grpc.Server();
     try {
       if (options.pcapDir !== undefined) loop.ports.setPcap(options.pcapDir);
+      try {
+        loop.ports.addAll(options.ports);
+      } catch (err) {
+        if (err instanceof PortError && err.binding) throw new P4labError(`-i ${err.binding}: ${err.message}`, err.hint);
+        throw err;
+      }
       for (const { port, iface } of options.ports) {
-        try {
-          loop.ports.add(port, iface);
-        } catch (err) {
-          if (err instanceof P4labError) throw new P4labError(`-i ${port}@${iface}: ${err.message}`, err.hint);
-          throw err;
-        }
         const noRing = loop.ports.ringFailure(port);
         if (noRing) log.warn(`port ${port} on ${iface}: no receive ring (${noRing}), using recvmmsg`);
         else log.info(`port ${port} on ${iface} (PACKET_MMAP receive ring)`);

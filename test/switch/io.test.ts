@@ -228,6 +228,27 @@ describe.skipIf(!usable)('ports on veth pairs (needs root and ip netns)', () => 
     expect(() => ports.add(1, down)).toThrowError(/port 1 is already bound/);
     expect(() => ports.add(600, down)).toThrowError(/out of range/);
   });
+
+  it('opens several ports together all or none, naming the binding that failed', () => {
+    const [good] = net.veth('n0', 'n1', nsB);
+    const before = ports.size;
+    try {
+      ports.addAll([
+        { port: 7, iface: good },
+        { port: 8, iface: `${net.id}zy` },
+      ]);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(PortError);
+      expect((err as PortError).code).toBe('IFACE_NOT_FOUND');
+      expect((err as PortError).binding).toBe(`8@${net.id}zy`);
+    }
+    expect(ports.size).toBe(before);
+    expect(() => ports.addAll([{ port: 7, iface: good }, { port: 7, iface: good }])).toThrowError(/port 7 is already bound/);
+    ports.addAll([{ port: 7, iface: good }]);
+    expect(ports.size).toBe(before + 1);
+    ports.remove(7);
+  });
 });
 
 /** Whether an Ethernet/IPv4 frame's UDP or TCP checksum verifies (sums to 0xffff). */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <thread>
 #include <cstring>
 
 #include "l4_checksum.h"
@@ -172,27 +173,60 @@ PacketIo::~PacketIo() {
   }
 }
 
-// open(port, ifname): adds a port; throws naming the interface on failure.
+// open(ports, ifnames): adds ports, setting their sockets up side by side:
+// each receive ring costs the kernel a network-wide synchronisation (several
+// ms), which would otherwise add up port after port. Returns, per port,
+// undefined or the failure ({message, code}); the others open anyway.
 Napi::Value PacketIo::Open(const Napi::CallbackInfo& info) {
-  if (info.Length() != 2 || !info[0].IsNumber() || !info[1].IsString())
-    throw Napi::TypeError::New(env_, "open(port, ifname)");
-  uint32_t port = info[0].As<Napi::Number>().Uint32Value();
-  std::string ifname = info[1].As<Napi::String>().Utf8Value();
-  if (ports_.count(port)) {
-    Napi::Error e = Napi::Error::New(env_, "port " + std::to_string(port) + " is already open");
-    e.Set("code", "PORT_IN_USE");
-    throw e;
+  if (info.Length() != 2 || !info[0].IsArray() || !info[1].IsArray())
+    throw Napi::TypeError::New(env_, "open(ports, ifnames)");
+  Napi::Array portList = info[0].As<Napi::Array>();
+  Napi::Array nameList = info[1].As<Napi::Array>();
+  const uint32_t n = portList.Length();
+  if (nameList.Length() != n) throw Napi::TypeError::New(env_, "open(ports, ifnames): one name per port");
+  struct Job {
+    uint32_t port;
+    std::string ifname;
+    PortSocket* sock = nullptr;
+    int fd = -1;
+    std::string error;
+    OpenFailure failure = OpenFailure::kSystem;
+    bool inUse = false;
+  };
+  std::vector<Job> jobs(n);
+  for (uint32_t i = 0; i < n; i++) {
+    jobs[i].port = portList.Get(i).As<Napi::Number>().Uint32Value();
+    jobs[i].ifname = nameList.Get(i).As<Napi::String>().Utf8Value();
+    jobs[i].inUse = ports_.count(jobs[i].port) > 0;
   }
-  auto* sock = new PortSocket();
-  std::string error;
-  OpenFailure failure;
-  int fd = OpenSocket(ifname, slotSize_ - kHeadroom, &sock->ring, &sock->ringFailure, &error, &failure);
-  if (fd < 0) {
-    delete sock;
-    Napi::Error e = Napi::Error::New(env_, error);
-    e.Set("code", FailureCode(failure));
-    throw e;
+  const uint32_t maxFrame = slotSize_ - kHeadroom;
+  auto setUp = [maxFrame](Job* job) {
+    if (job->inUse) return;
+    job->sock = new PortSocket();
+    job->fd = OpenSocket(job->ifname, maxFrame, &job->sock->ring, &job->sock->ringFailure, &job->error, &job->failure);
+  };
+  std::vector<std::thread> helpers;
+  for (uint32_t i = 1; i < n; i++) helpers.emplace_back(setUp, &jobs[i]);
+  if (n > 0) setUp(&jobs[0]);
+  for (auto& t : helpers) t.join();
+
+  Napi::Array results = Napi::Array::New(env_, n);
+  for (uint32_t i = 0; i < n; i++) {
+    Job& job = jobs[i];
+    if (job.fd < 0) {
+      delete job.sock;
+      Napi::Object failure = Napi::Object::New(env_);
+      failure.Set("message", job.inUse ? "port " + std::to_string(job.port) + " is already open" : job.error);
+      failure.Set("code", job.inUse ? "PORT_IN_USE" : FailureCode(job.failure));
+      results.Set(i, failure);
+      continue;
+    }
+    Register(info, job.sock, job.port, job.fd, job.ifname);
   }
+  return results;
+}
+
+void PacketIo::Register(const Napi::CallbackInfo& info, PortSocket* sock, uint32_t port, int fd, const std::string& ifname) {
   sock->owner = this;
   sock->port = port;
   sock->fd = fd;
@@ -212,31 +246,38 @@ Napi::Value PacketIo::Open(const Napi::CallbackInfo& info) {
   uv_poll_start(&sock->poll, UV_READABLE, &PacketIo::OnReadable);
   if (ports_.empty()) self_ = Napi::Persistent(info.This().As<Napi::Object>());
   ports_[port] = sock;
-  return env_.Undefined();
 }
 
-void PacketIo::ClosePort(std::map<uint32_t, PortSocket*>::iterator it) {
+int PacketIo::DetachPort(std::map<uint32_t, PortSocket*>::iterator it) {
   PortSocket* sock = it->second;
   FlushPort(sock);
   ports_.erase(it);
   uv_poll_stop(&sock->poll);
-  close(sock->fd);
+  int fd = sock->fd;
   sock->fd = -1;
   uv_close(reinterpret_cast<uv_handle_t*>(&sock->poll),
            [](uv_handle_t* h) { delete static_cast<PortSocket*>(h->data); });
   if (ports_.empty()) self_.Reset();
+  return fd;
 }
 
 Napi::Value PacketIo::Close(const Napi::CallbackInfo& info) {
   uint32_t port = info[0].As<Napi::Number>().Uint32Value();
   auto it = ports_.find(port);
   if (it == ports_.end()) return Napi::Boolean::New(env_, false);
-  ClosePort(it);
+  close(DetachPort(it));
   return Napi::Boolean::New(env_, true);
 }
 
+// Closes the sockets side by side: the kernel waits for a network-wide
+// synchronisation on each close (tens of ms with a ring), as on each open.
 Napi::Value PacketIo::CloseAll(const Napi::CallbackInfo&) {
-  while (!ports_.empty()) ClosePort(ports_.begin());
+  std::vector<int> fds;
+  while (!ports_.empty()) fds.push_back(DetachPort(ports_.begin()));
+  std::vector<std::thread> helpers;
+  for (size_t i = 1; i < fds.size(); i++) helpers.emplace_back([fd = fds[i]] { close(fd); });
+  if (!fds.empty()) close(fds[0]);
+  for (auto& t : helpers) t.join();
   return env_.Undefined();
 }
 

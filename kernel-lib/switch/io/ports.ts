@@ -5,7 +5,7 @@
 // shared receive buffer (created once per slot), so receiving allocates nothing.
 import { join } from 'node:path';
 import { P4labError } from '../../errors.js';
-import { loadNative, nativeErrorCode, type NativeAddon, type PacketIo } from '../../native/index.js';
+import { loadNative, type NativeAddon, type NativeOpenFailure, type PacketIo } from '../../native/index.js';
 import { LinkEmulator } from '../link/link.js';
 import { PcapWriter } from './pcap-writer.js';
 
@@ -56,6 +56,8 @@ export class PortError extends P4labError {
     readonly code: 'INVALID_PORT' | 'PORT_IN_USE' | 'PORT_NOT_FOUND' | 'IFACE_NOT_FOUND' | 'IFACE_DOWN' | 'IFACE_ERROR',
     message: string,
     hint?: string,
+    /** The PORT@IFACE binding that failed. */
+    readonly binding?: string,
   ) {
     super(message, hint);
   }
@@ -96,39 +98,59 @@ export class PortSet {
 
   /** Opens `iface` as `port`; a PortError names the problem and the fix. */
   add(port: number, iface: string): void {
-    if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) {
-      throw new PortError('INVALID_PORT', `port number ${port} is out of range`, `use 0..${MAX_PORT} (511 is the drop port)`);
+    this.addAll([{ port, iface }]);
+  }
+
+  /**
+   * Opens several ports at once (their sockets are set up side by side, see
+   * the addon), all or none: on a failure the others are closed again and a
+   * PortError names the failing binding (`binding`) and the fix.
+   */
+  addAll(bindings: ReadonlyArray<{ port: number; iface: string }>): void {
+    bindings.forEach(({ port, iface }, i) => {
+      const fail = (message: string, hint: string) => new PortError('INVALID_PORT', message, hint, `${port}@${iface}`);
+      if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) throw fail(`port number ${port} is out of range`, `use 0..${MAX_PORT} (511 is the drop port)`);
+      const bound = this.ports.get(port) ?? bindings.slice(0, i).find((b) => b.port === port);
+      if (bound) throw new PortError('PORT_IN_USE', `port ${port} is already bound to ${bound.iface}`, 'remove it first or pick another number', `${port}@${iface}`);
+      const owner = [...this.ports.values(), ...bindings.slice(0, i)].find((p) => p.iface === iface);
+      if (owner) throw new PortError('PORT_IN_USE', `interface ${iface} is already port ${owner.port}`, 'bind each interface once', `${port}@${iface}`);
+    });
+    const failures = this.io.open(
+      bindings.map((b) => b.port),
+      bindings.map((b) => b.iface),
+    );
+    const failed = failures.findIndex((f) => f !== undefined);
+    if (failed >= 0) {
+      bindings.forEach(({ port }, i) => failures[i] === undefined && this.io.close(port));
+      const { port, iface } = bindings[failed]!;
+      throw openError(iface, failures[failed]!, `${port}@${iface}`);
     }
-    if (this.ports.has(port)) {
-      throw new PortError('PORT_IN_USE', `port ${port} is already bound to ${this.ports.get(port)!.iface}`, 'remove it first or pick another number');
-    }
-    for (const p of this.ports.values()) {
-      if (p.iface === iface) throw new PortError('PORT_IN_USE', `interface ${iface} is already port ${p.port}`, 'bind each interface once');
-    }
+    const added: Port[] = [];
     try {
-      this.io.open(port, iface);
-    } catch (err) {
-      throw openError(iface, err);
-    }
-    const entry: Port = {
-      port,
-      iface,
-      counters: { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0 },
-      link: new LinkEmulator((data, offset, length) => this.sendNow(entry, data, offset, length)),
-      ingressLink: new LinkEmulator((data, offset, length) => this.deliver(entry, data, offset, length)),
-      pcapIn: undefined,
-      pcapOut: undefined,
-    };
-    if (this.pcapDir !== undefined) {
-      try {
-        this.openPcaps(entry, this.pcapDir);
-      } catch (err) {
-        this.io.close(port);
-        throw err;
+      for (const { port, iface } of bindings) {
+        const entry: Port = {
+          port,
+          iface,
+          counters: { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0 },
+          link: new LinkEmulator((data, offset, length) => this.sendNow(entry, data, offset, length)),
+          ingressLink: new LinkEmulator((data, offset, length) => this.deliver(entry, data, offset, length)),
+          pcapIn: undefined,
+          pcapOut: undefined,
+        };
+        added.push(entry);
+        if (this.pcapDir !== undefined) this.openPcaps(entry, this.pcapDir);
       }
+    } catch (err) {
+      for (const entry of added) {
+        this.closePcaps(entry);
+        this.io.close(entry.port);
+      }
+      throw err;
     }
-    this.ports.set(port, entry);
-    this.byNumber[port] = entry;
+    for (const entry of added) {
+      this.ports.set(entry.port, entry);
+      this.byNumber[entry.port] = entry;
+    }
   }
 
   /** Closes a port; packets its link still holds are discarded. */
@@ -292,13 +314,13 @@ export class PortSet {
   }
 }
 
-function openError(iface: string, err: unknown): PortError {
-  switch (nativeErrorCode(err)) {
+function openError(iface: string, failure: NativeOpenFailure, binding: string): PortError {
+  switch (failure.code) {
     case 'IFACE_NOT_FOUND':
-      return new PortError('IFACE_NOT_FOUND', `interface '${iface}' not found`, 'create it first (ip link add ...) or correct the name');
+      return new PortError('IFACE_NOT_FOUND', `interface '${iface}' not found`, 'create it first (ip link add ...) or correct the name', binding);
     case 'IFACE_DOWN':
-      return new PortError('IFACE_DOWN', `interface '${iface}' is down`, `bring it up: ip link set ${iface} up`);
+      return new PortError('IFACE_DOWN', `interface '${iface}' is down`, `bring it up: ip link set ${iface} up`, binding);
     default:
-      return new PortError('IFACE_ERROR', err instanceof Error ? err.message : String(err), 'run the switch as root (it needs CAP_NET_RAW)');
+      return new PortError('IFACE_ERROR', failure.message, 'run the switch as root (it needs CAP_NET_RAW)', binding);
   }
 }
