@@ -40,6 +40,16 @@ const char* FailureCode(OpenFailure f) {
   }
 }
 
+// Runs work(0..count-1) on threads side by side (work(0) on this one) and
+// waits for all: for kernel calls that mostly wait, not compute.
+template <typename Work>
+void SideBySide(size_t count, Work work) {
+  std::vector<std::thread> helpers;
+  for (size_t i = 1; i < count; i++) helpers.emplace_back(work, i);
+  if (count > 0) work(0);
+  for (auto& t : helpers) t.join();
+}
+
 // Opens the port's socket, with a receive ring when the kernel grants one.
 int OpenSocket(const std::string& ifname, uint32_t maxFrame, RxRing* ring, std::string* ringFailure, std::string* error,
                OpenFailure* failure) {
@@ -205,10 +215,7 @@ Napi::Value PacketIo::Open(const Napi::CallbackInfo& info) {
     job->sock = new PortSocket();
     job->fd = OpenSocket(job->ifname, maxFrame, &job->sock->ring, &job->sock->ringFailure, &job->error, &job->failure);
   };
-  std::vector<std::thread> helpers;
-  for (uint32_t i = 1; i < n; i++) helpers.emplace_back(setUp, &jobs[i]);
-  if (n > 0) setUp(&jobs[0]);
-  for (auto& t : helpers) t.join();
+  SideBySide(n, [&](size_t i) { setUp(&jobs[i]); });
 
   Napi::Array results = Napi::Array::New(env_, n);
   for (uint32_t i = 0; i < n; i++) {
@@ -274,10 +281,7 @@ Napi::Value PacketIo::Close(const Napi::CallbackInfo& info) {
 Napi::Value PacketIo::CloseAll(const Napi::CallbackInfo&) {
   std::vector<int> fds;
   while (!ports_.empty()) fds.push_back(DetachPort(ports_.begin()));
-  std::vector<std::thread> helpers;
-  for (size_t i = 1; i < fds.size(); i++) helpers.emplace_back([fd = fds[i]] { close(fd); });
-  if (!fds.empty()) close(fds[0]);
-  for (auto& t : helpers) t.join();
+  SideBySide(fds.size(), [&](size_t i) { close(fds[i]); });
   return env_.Undefined();
 }
 

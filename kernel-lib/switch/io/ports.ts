@@ -108,8 +108,9 @@ export class PortSet {
    */
   addAll(bindings: ReadonlyArray<{ port: number; iface: string }>): void {
     bindings.forEach(({ port, iface }, i) => {
-      const fail = (message: string, hint: string) => new PortError('INVALID_PORT', message, hint, `${port}@${iface}`);
-      if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) throw fail(`port number ${port} is out of range`, `use 0..${MAX_PORT} (511 is the drop port)`);
+      if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) {
+        throw new PortError('INVALID_PORT', `port number ${port} is out of range`, `use 0..${MAX_PORT} (511 is the drop port)`, `${port}@${iface}`);
+      }
       const bound = this.ports.get(port) ?? bindings.slice(0, i).find((b) => b.port === port);
       if (bound) throw new PortError('PORT_IN_USE', `port ${port} is already bound to ${bound.iface}`, 'remove it first or pick another number', `${port}@${iface}`);
       const owner = [...this.ports.values(), ...bindings.slice(0, i)].find((p) => p.iface === iface);
