@@ -9,7 +9,7 @@ import { parseSwitchArgs, stopOnSignals } from './main.js';
 import { SwitchProcess, type SwitchOptions } from './process.js';
 
 /** One device in the file: the long options of `p4lab switch`, a missing program meaning --no-p4. */
-const KEYS = ['device-id', 'grpc-server-addr', 'interface', 'cpu-port', 'program', 'pcap', 'log-level', 'log-file'] as const;
+const KEYS = ['device-id', 'grpc-server-addr', 'interface', 'cpu-port', 'program', 'pcap', 'log-level', 'log-file', 'busy-poll'] as const;
 
 export function parseDevicesFile(file: string): SwitchOptions[] {
   let list: unknown;
@@ -45,6 +45,7 @@ function parseDevice(d: unknown, where: string): SwitchOptions {
   };
   const ifaces = o.interface ?? [];
   if (!Array.isArray(ifaces) || !ifaces.every((x) => typeof x === 'string')) throw new P4labError(`${where}: "interface" must be an array of "PORT@IFACE" strings`, 'e.g. "interface": ["1@veth1", "2@veth2"]');
+  if (o['busy-poll'] !== undefined && typeof o['busy-poll'] !== 'boolean') throw new P4labError(`${where}: "busy-poll" must be true or false`, 'fix the value in the file');
   const program = text('program');
   try {
     return parseSwitchArgs({
@@ -57,6 +58,7 @@ function parseDevice(d: unknown, where: string): SwitchOptions {
       pcap: text('pcap'),
       logLevel: text('log-level', 'info')!,
       logFile: text('log-file'),
+      busyPoll: o['busy-poll'] === true,
     });
   } catch (err) {
     if (err instanceof P4labError) throw new P4labError(`${where}: ${err.message}`, err.hint);
@@ -80,8 +82,9 @@ export async function runDevices(devices: SwitchOptions[]): Promise<void> {
         running.push(sw);
         process.stdout.write(`${sw.readyLine()}\n`);
       } catch (err) {
-        process.stdout.write(`p4lab-switch failed device=${options.deviceId}\n`);
+        // The reason first: whoever waits for the failed line can read it at once.
         process.stderr.write(`p4lab switch: device ${options.deviceId}: ${err instanceof P4labError ? err.describe() : (err as Error).stack}\n${logTail(options)}`);
+        process.stdout.write(`p4lab-switch failed device=${options.deviceId}\n`);
       }
     }),
   );

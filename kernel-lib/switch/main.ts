@@ -18,6 +18,7 @@ export interface SwitchArgs {
   pcap?: string;
   logLevel: string;
   logFile?: string;
+  busyPoll?: boolean;
 }
 
 const IFNAMSIZ = 15;
@@ -75,6 +76,7 @@ export function parseSwitchArgs(args: SwitchArgs): SwitchOptions {
     pcapDir: args.pcap,
     logLevel: args.logLevel as LogLevel,
     logFile: args.logFile,
+    busyPoll: args.busyPoll === true,
   };
 }
 

@@ -27,6 +27,8 @@ export interface SwitchOptions {
   pcapDir?: string;
   logLevel: LogLevel;
   logFile?: string;
+  /** Watch the receive rings instead of sleeping (PortSet.busyPoll): lowest latency, one core busy. */
+  busyPoll?: boolean;
 }
 
 export class SwitchProcess {
@@ -59,6 +61,7 @@ export class SwitchProcess {
         if (err instanceof PortError && err.binding) throw new P4labError(`-i ${err.binding}: ${err.message}`, err.hint);
         throw err;
       }
+      if (options.busyPoll) loop.ports.busyPoll();
       for (const { port, iface } of options.ports) {
         const noRing = loop.ports.ringFailure(port);
         if (noRing) log.warn(`port ${port} on ${iface}: no receive ring (${noRing}), using recvmmsg`);

@@ -1,10 +1,10 @@
 // `p4lab switch --devices FILE`: one process hosting several devices, each with
 // its own ports, device id and gRPC address: a ready line per device,
 // forwarding on one while another is programmed over P4Runtime, a device that
-// fails reported with its log lines while the others keep running, SIGTERM
-// stopping all, and clear errors for bad device files.
+// fails reported with its log lines while the others keep running, busy
+// polling, SIGTERM stopping all, and clear errors for bad device files.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +65,7 @@ describe.skipIf(!canUseNetns())('p4lab switch --devices: several devices in one 
     [a0, a1] = net.veth('a0', 'a1', nsA);
     [b0, b1] = net.veth('b0', 'b1', nsB);
     const file = devicesFile([
-      { 'device-id': 3, interface: [`1@${a0}`, `2@${b0}`], program: PORT_FORWARD, 'log-level': 'warn' },
+      { 'device-id': 3, interface: [`1@${a0}`, `2@${b0}`], program: PORT_FORWARD, 'log-level': 'warn', 'busy-poll': true },
       { 'device-id': 4, 'cpu-port': 64, 'log-file': log4 },
       { 'device-id': 5, interface: [`1@${net.id}nope`], 'log-file': join(dir, 'device5.log') },
     ]);
@@ -115,6 +115,14 @@ describe.skipIf(!canUseNetns())('p4lab switch --devices: several devices in one 
     expect(again.received).toBe(again.sent);
   });
 
+  it('busy-polls for device 3 on the main thread alone, at its highest priority, while gRPC is still served', () => {
+    // /proc/PID/task/TID/stat: field 19 is the nice value; the main thread's TID is the PID.
+    const nice = (tid: string): number => Number(readFileSync(`/proc/${sw.proc.pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const threads = readdirSync(`/proc/${sw.proc.pid}/task`);
+    expect(nice(String(sw.proc.pid))).toBe(-20);
+    expect(threads.filter((t) => nice(t) === -20)).toEqual([String(sw.proc.pid)]);
+  });
+
   it("keeps each device's target service to its own ports", async () => {
     const t3 = new TargetClient(addressOf(sw.stdout(), 3));
     const t4 = new TargetClient(addressOf(sw.stdout(), 4));
@@ -144,6 +152,7 @@ describe('p4lab switch --devices: bad device files', () => {
       [['--devices', devicesFile([{ 'device-id': 1 }, { 'device-id': 1 }])], /device id 1 is given twice/],
       [['--devices', devicesFile([{ 'device-id': 1, interface: ['1@vx'] }, { 'device-id': 2, interface: ['1@vx'] }])], /interface vx is given to devices 1 and 2/],
       [['--devices', devicesFile([{ interface: '1@vx' }])], /"interface" must be an array/],
+      [['--devices', devicesFile([{ 'busy-poll': 'yes' }])], /entry 1: "busy-poll" must be true or false/],
       [['--devices', devicesFile([{ 'device-id': 1 }]), '-i', '1@vx'], /--devices is given with --interface/],
       [['--devices', devicesFile([{ 'device-id': 1, interface: ['1@pdnope0'] }])], /no device started/],
     ];

@@ -4,7 +4,7 @@ import { P4labError } from '../../errors.js';
 import type { SwitchArgs } from '../../switch/main.js';
 
 /** Options that describe one device: with --devices, the file gives them per device. */
-const DEVICE_OPTIONS = ['p4', 'deviceId', 'grpcServerAddr', 'interface', 'cpuPort', 'pcap', 'logLevel', 'logFile'];
+const DEVICE_OPTIONS = ['p4', 'deviceId', 'grpcServerAddr', 'interface', 'cpuPort', 'pcap', 'logLevel', 'logFile', 'busyPoll'];
 
 export function registerSwitch(program: Command): void {
   program
@@ -24,6 +24,7 @@ export function registerSwitch(program: Command): void {
     .option('--pcap <dir>', 'write <iface>_in.pcap and <iface>_out.pcap per port into this directory')
     .option('--log-level <level>', 'trace, debug, info, warn, error or off', 'info')
     .option('--log-file <file>', 'write the log to this file instead of stderr')
+    .option('--busy-poll', 'watch the receive rings instead of sleeping: lowest latency, but one core stays busy')
     .option('--devices <file.json>', 'host several devices in this process, described in a JSON file (see below)')
     .addHelpText(
       'after',
@@ -38,7 +39,8 @@ export function registerSwitch(program: Command): void {
         '  p4lab switch --devices devices.json',
         'where devices.json is an array of objects keyed by the long options above',
         '("device-id", "grpc-server-addr" (default 127.0.0.1:0), "interface" (an array),',
-        '"cpu-port", "program" (absent: --no-p4), "pcap", "log-level", "log-file").',
+        '"cpu-port", "program" (absent: --no-p4), "pcap", "log-level", "log-file",\n' +
+        '"busy-poll" (true or false)).',
         'It prints a ready line per device, or "p4lab-switch failed device=<id>" with',
         'the reason and the device\'s log lines on stderr; the other devices keep running.',
         '',

@@ -6,6 +6,7 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +27,21 @@ constexpr size_t kControlSize = CMSG_SPACE(sizeof(struct tpacket_auxdata));
 // Batches read per wake-up: enough to drain a burst, bounded so one busy port
 // cannot starve the others or the gRPC server.
 constexpr int kBatchesPerWake = 4;
+
+uint64_t NowNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
+}
+
+// Tells the CPU this is a spin-wait (saves power, yields to a sibling hyperthread).
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
 
 std::string ErrnoText(int err) { return std::string(strerror(err)); }
 
@@ -135,6 +151,7 @@ Napi::Function PacketIo::Define(Napi::Env env) {
                          InstanceMethod("flush", &PacketIo::Flush),
                          InstanceMethod("stats", &PacketIo::Stats),
                          InstanceMethod("closeAll", &PacketIo::CloseAll),
+                         InstanceMethod("busyPoll", &PacketIo::BusyPoll),
                      });
 }
 
@@ -253,6 +270,7 @@ void PacketIo::Register(const Napi::CallbackInfo& info, PortSocket* sock, uint32
   uv_poll_start(&sock->poll, UV_READABLE, &PacketIo::OnReadable);
   if (ports_.empty()) self_ = Napi::Persistent(info.This().As<Napi::Object>());
   ports_[port] = sock;
+  UpdatePoller();
 }
 
 int PacketIo::DetachPort(std::map<uint32_t, PortSocket*>::iterator it) {
@@ -264,7 +282,10 @@ int PacketIo::DetachPort(std::map<uint32_t, PortSocket*>::iterator it) {
   sock->fd = -1;
   uv_close(reinterpret_cast<uv_handle_t*>(&sock->poll),
            [](uv_handle_t* h) { delete static_cast<PortSocket*>(h->data); });
-  if (ports_.empty()) self_.Reset();
+  if (ports_.empty()) {
+    UpdatePoller();
+    self_.Reset();
+  }
   return fd;
 }
 
@@ -298,6 +319,54 @@ void PacketIo::OnReadable(uv_poll_t* handle, int status, int) {
     return;
   }
   sock->owner->Receive(sock);
+}
+
+// busyPoll(spinNs): with spinNs > 0, every turn of the event loop watches the
+// receive rings for up to spinNs before the loop goes on to its timers and
+// sockets, and the loop never sleeps; 0 turns it off. A thread that sleeps in
+// epoll needs a wake-up per burst, and on a virtual machine whose idle vCPU
+// has halted that wake-up alone can take milliseconds. An idle handle rather
+// than a JavaScript loop, so that polling allocates nothing.
+Napi::Value PacketIo::BusyPoll(const Napi::CallbackInfo& info) {
+  spinNs_ = uint64_t(std::max<int64_t>(0, info[0].As<Napi::Number>().Int64Value()));
+  UpdatePoller();
+  return env_.Undefined();
+}
+
+// Runs the poller exactly while busy polling is on and a port is open (with
+// no port open the object may be collected, so nothing may point at it).
+void PacketIo::UpdatePoller() {
+  const bool wanted = spinNs_ > 0 && !ports_.empty();
+  if (wanted && poller_ == nullptr) {
+    uv_loop_t* loop = nullptr;
+    napi_get_uv_event_loop(env_, &loop);
+    poller_ = new uv_idle_t{};
+    poller_->data = this;
+    uv_idle_init(loop, poller_);
+    uv_idle_start(poller_, [](uv_idle_t* h) { static_cast<PacketIo*>(h->data)->PollRings(); });
+  } else if (!wanted && poller_ != nullptr) {
+    uv_idle_stop(poller_);
+    uv_close(reinterpret_cast<uv_handle_t*>(poller_), [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
+    poller_ = nullptr;
+  }
+}
+
+void PacketIo::PollRings() {
+  const uint64_t deadline = NowNs() + spinNs_;
+  polled_.clear();
+  for (auto& [port, sock] : ports_)
+    if (sock->ring.active()) polled_.push_back(port);
+  bool ready = false;
+  while (!ready) {
+    for (uint32_t port : polled_) ready = ready || ports_[port]->ring.Peek() != nullptr;
+    if (!ready && NowNs() >= deadline) return;
+    CpuRelax();
+  }
+  // Delivery runs JavaScript, which may close ports (or turn polling off): look each one up again.
+  for (uint32_t port : polled_) {
+    auto it = ports_.find(port);
+    if (it != ports_.end()) Receive(it->second);
+  }
 }
 
 void PacketIo::Receive(PortSocket* sock) {

@@ -52,9 +52,13 @@ class PacketIo : public Napi::ObjectWrap<PacketIo> {
   Napi::Value Flush(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
   Napi::Value CloseAll(const Napi::CallbackInfo& info);
+  Napi::Value BusyPoll(const Napi::CallbackInfo& info);
 
   static void OnReadable(uv_poll_t* handle, int status, int events);
   void Receive(PortSocket* sock);
+  void UpdatePoller();
+  // One busy-poll turn: watch the rings for up to spinNs_, deliver what they hold.
+  void PollRings();
   // Fill the receive slots from one port; return how many packets they hold
   // and set `*more` when the port may have more waiting.
   uint32_t FillFromRing(PortSocket* sock, bool* more);
@@ -88,6 +92,9 @@ class PacketIo : public Napi::ObjectWrap<PacketIo> {
   std::vector<struct iovec> rxIov_;
   std::vector<uint8_t> rxControl_;
   std::map<uint32_t, PortSocket*> ports_;
+  uint64_t spinNs_ = 0;            // busy polling: 0 off
+  uv_idle_t* poller_ = nullptr;     // runs while busy polling and a port is open
+  std::vector<uint32_t> polled_;    // PollRings' list, kept so polling allocates nothing once warm
 };
 
 }  // namespace p4lab
