@@ -1,5 +1,6 @@
-# p4lab's native parts: the AF_PACKET port addon and the load generator used by
-# bench/switch.ts. scripts/setup.d/20-native.sh builds both.
+# p4lab's native parts: the AF_PACKET port addon, and the load generator and
+# reference forwarder used by bench/switch.ts. scripts/setup.d/20-native.sh
+# builds them.
 {
   "targets": [
     {
@@ -18,6 +19,13 @@
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-pthread"],
       "cflags_cc!": ["-std=gnu++17"],
       "libraries": ["-pthread"]
+    },
+    {
+      "target_name": "p4lab_reference_forwarder",
+      "type": "executable",
+      "sources": ["src/reference_forwarder.cc"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra"],
+      "cflags_cc!": ["-std=gnu++17"]
     }
   ]
 }

@@ -45,6 +45,8 @@ export interface PacketIo {
   flush(): void;
   stats(port: number): NativePortStats | undefined;
   closeAll(): void;
+  /** Busy polling: each event-loop turn watches the receive rings for up to spinNs (0: off, sleep in epoll). */
+  busyPoll(spinNs: number): void;
 }
 
 export interface NativeOpenFailure {
@@ -80,10 +82,10 @@ export function loadNative(): NativeAddon {
   return addon;
 }
 
-/** The load generator built next to the addon (pktgen.ts runs it). */
-export function pktgenPath(): string | undefined {
+/** A benchmark tool built next to the addon: the load generator (pktgen.ts runs it) or the reference forwarder. */
+export function nativeToolPath(tool: 'p4lab_pktgen' | 'p4lab_reference_forwarder'): string | undefined {
   const addonPath = findAddon();
-  return addonPath ? join(dirname(addonPath), 'p4lab_pktgen') : undefined;
+  return addonPath ? join(dirname(addonPath), tool) : undefined;
 }
 
 // Works from the sources (kernel-lib/native) and from dist/kernel-lib/native.

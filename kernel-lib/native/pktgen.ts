@@ -3,7 +3,7 @@
 // switch in the calling process keeps forwarding while it runs.
 import { execFile } from 'node:child_process';
 import { P4labError } from '../errors.js';
-import { pktgenPath } from './index.js';
+import { nativeToolPath } from './index.js';
 
 /** What p4lab-pktgen prints (one JSON object) when it finishes. */
 export interface PktgenResult {
@@ -28,7 +28,7 @@ export interface PktgenOptions {
 
 /** `tx` and `rx` are NETNS:IFACE. */
 export function runPktgen(tx: string, rx: string, opts: PktgenOptions): Promise<PktgenResult> {
-  const tool = pktgenPath();
+  const tool = nativeToolPath('p4lab_pktgen');
   if (!tool) return Promise.reject(new P4labError('the load generator p4lab_pktgen is not built', 'build it with: npm run setup'));
   const args = ['--tx', tx, '--rx', rx, '--rate', String(opts.rate), '--duration', String(opts.duration)];
   if (opts.size) args.push('--size', String(opts.size));

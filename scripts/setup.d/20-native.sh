@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the native addon (AF_PACKET ports, precise timer) and the load
-# generator from kernel-lib/native with node-gyp, then installs them into
-# build/native/. Skipped when the sources have not changed since the last build.
+# Builds the native addon (AF_PACKET ports, precise timer), the load generator
+# and the reference forwarder from kernel-lib/native with node-gyp, then
+# installs them into build/native/. Skipped when the sources have not changed since the last build.
 set -euo pipefail
 cd "${ROOT:-$(dirname "$0")/../..}"
 src=kernel-lib/native
@@ -18,7 +18,7 @@ args=(rebuild --directory="$src" --loglevel=error)
 npx --no-install node-gyp "${args[@]}" >/dev/null
 mkdir -p "$out"
 # Copy then rename: a running switch or load generator keeps its old file.
-for f in p4lab_native.node p4lab_pktgen; do
+for f in p4lab_native.node p4lab_pktgen p4lab_reference_forwarder; do
   cp "$src/build/Release/$f" "$out/.$f.new"
   mv -f "$out/.$f.new" "$out/$f"
 done
