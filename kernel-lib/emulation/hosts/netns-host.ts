@@ -13,6 +13,8 @@ export class NetnsHost implements EmuHost {
   readonly namespace: string;
   readonly toolDir = TOOL_DIR;
   #spawned = 0;
+  /** What this host started and still runs: destroy kills these by pid too, as the environment scan misses a process caught mid-exec. */
+  readonly #children = new Set<ChildProcess>();
 
   constructor(
     readonly network: string,
@@ -34,7 +36,8 @@ export class NetnsHost implements EmuHost {
 
   /** Kills the host's processes (a namespace outlives its deletion while they run) and deletes it. */
   async destroy(): Promise<void> {
-    for (const pid of processesOfNetwork(this.network, this.name)) {
+    const started = [...this.#children].map((c) => c.pid!);
+    for (const pid of new Set([...started, ...processesOfNetwork(this.network, this.name)])) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -42,6 +45,14 @@ export class NetnsHost implements EmuHost {
       }
     }
     await run(`removing host ${this.name}`, ['ip', 'netns', 'del', this.namespace]);
+  }
+
+  #track(child: ChildProcess): ChildProcess {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      this.#children.add(child);
+      child.once('exit', () => this.#children.delete(child));
+    }
+    return child;
   }
 
   /** Tags the host's processes, so cleanup and destroy find them. */
@@ -61,12 +72,14 @@ export class NetnsHost implements EmuHost {
 
   spawn(argv: string[]): ChildProcess {
     const full = this.#argv(argv);
-    return spawn(full[0]!, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.#tags() } });
+    return this.#track(spawn(full[0]!, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.#tags() } }));
   }
 
   background(cmd: string | string[]): ManagedProcess {
     const log = join(this.logDir, `${this.name}.${++this.#spawned}.log`);
-    return startProcess(this.network, `host ${this.name}`, this.#argv(cmd), log, this.#tags());
+    const proc = startProcess(this.network, `host ${this.name}`, this.#argv(cmd), log, this.#tags());
+    this.#track(proc.child);
+    return proc;
   }
 
   hostPath(path: string): string {
