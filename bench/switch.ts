@@ -111,6 +111,7 @@ async function stopRunning(): Promise<void> {
   const proc = running;
   if (!proc) return;
   running = undefined;
+  if (proc.exitCode !== null || proc.signalCode !== null) return; // died on its own: 'exit' will not come again
   const exited = new Promise((r) => proc.on('exit', r));
   proc.kill('SIGTERM');
   await exited;
