@@ -18,12 +18,12 @@ import { cleanup } from '../kernel-lib/emulation/cleanup.js';
 import { dockerAvailable } from '../kernel-lib/emulation/docker/engine.js';
 import { buildImage } from '../kernel-lib/emulation/docker/images.js';
 import { Network } from '../kernel-lib/emulation/network.js';
-import { REPO_ROOT } from '../kernel-lib/emulation/paths.js';
+import { PACKAGE_ROOT } from '../kernel-lib/package-root.js';
 
 const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const NS = SIZES.length ? SIZES : [5, 20, 50];
 const DOCKER_HOSTS = 10;
-const PROGRAM = join(REPO_ROOT, 'p4', 'l2_forwarder.p4');
+const PROGRAM = join(PACKAGE_ROOT, 'p4', 'l2_forwarder.p4');
 const work = mkdtempSync(join(tmpdir(), 'p4lab-bench-topo-'));
 
 const seconds = (ns: bigint): number => Number(ns) / 1e9;

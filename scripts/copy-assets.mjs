@@ -1,9 +1,9 @@
-// Copies the non-TypeScript files the library loads at run time (.proto, .p4
-// includes) next to the compiled JavaScript in dist/.
+// Copies the compiler's built-in includes (core.p4, v1model.p4) next to the
+// compiled JavaScript in dist/. (.proto files are read from kernel-lib/.)
 import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 
-const ASSETS = /\.(proto|p4|json)$/;
+const ASSETS = /\.p4$/;
 function walk(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);

@@ -33,10 +33,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
   echo "$sum" > "$stamp"
 fi
 
-# 3. TypeScript build (incremental).
-log "building TypeScript"
-npx tsc -p tsconfig.json
-node scripts/copy-assets.mjs
+# 3. Build: TypeScript (incremental), assets, the switch's bundle.
+log "building"
+npm run --silent build
 
 # 4. Each component's own steps (native builds, services, images), in order.
 for step in scripts/setup.d/*.sh; do

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { P4labError } from '../errors.js';
-import { REPO_ROOT } from './paths.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { lastLines, startProcess, type ManagedProcess } from './processes.js';
 import { waitForLine } from './wait-for-line.js';
 
@@ -45,7 +45,7 @@ export class SharedSwitchProcess {
       'log-file': d.logFile,
     }));
     writeFileSync(file, JSON.stringify(spec, null, 2) + '\n');
-    const argv = [process.execPath, join(REPO_ROOT, 'bin', 'p4lab.js'), 'switch', '--devices', file];
+    const argv = [process.execPath, join(PACKAGE_ROOT, 'bin', 'p4lab.js'), 'switch', '--devices', file];
     return new SharedSwitchProcess(startProcess(network, `switch process ${name}`, argv, `${base}.log`), devices);
   }
 

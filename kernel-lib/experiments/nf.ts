@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 import { isIPv4 } from 'node:net';
 import { join } from 'node:path';
 import { P4labError } from '../errors.js';
-import { REPO_ROOT } from '../emulation/paths.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 /** Static 1:1 NAT: `private` is rewritten to `public` on the way out, and back on the way in. */
 export interface NatRule {
@@ -38,7 +38,7 @@ export const NF_FLAG = { firewall: 0, acl: 1, nat: 2, ip_fwd: 3, mac_fwd: 4 } as
 /** Flow slots of the firewall registers (FLOW_SLOTS in the P4 sources). */
 export const FLOW_SLOTS = 4096;
 
-const p4 = (file: string): string => join(REPO_ROOT, 'p4', file);
+const p4 = (file: string): string => join(PACKAGE_ROOT, 'p4', file);
 
 /** Programs: PM runs one program everywhere; PR swaps between a plain router and one program per NF. */
 export const PROGRAMS = {

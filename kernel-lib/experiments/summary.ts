@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { REPO_ROOT } from '../emulation/paths.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { P4labError } from '../errors.js';
 import { t975 } from '../plots/summaries.js';
 
@@ -48,7 +48,7 @@ export function meanCiTable(rows: Row[], by: string[], metrics: string[]): Colum
 
 /** A transcribed reference file from datasets/reference/, e.g. 'p4nfv-he-2018'. */
 export function loadReference(name: string): Record<string, unknown> {
-  const file = join(REPO_ROOT, 'datasets', 'reference', `${name}.json`);
+  const file = join(PACKAGE_ROOT, 'datasets', 'reference', `${name}.json`);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (e) {

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { P4labError } from '../errors.js';
-import { PACKAGE_ROOT } from '../reports/environment.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { describeCellFailure } from './cell-error.js';
 import { cleanupNetworksOf } from './restart-cleanup.js';
 import { NOTEBOOK_ENV, PARAMS_ENV, REPORT_DIR_ENV, type ParamValue } from './params.js';

@@ -14,15 +14,16 @@
 //
 // When sending, protobufjs accepts numbers, decimal strings or bigint-free
 // Long-likes for 64-bit fields, and Buffer/Uint8Array for bytes.
-import { fileURLToPath } from 'node:url';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import * as grpc from '@grpc/grpc-js';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { loadProtoRoot } from './proto-load.js';
 import { serviceDefinition } from './grpc-service.js';
 import { writeRequestDecoder } from './write-request.js';
 
-/** Directory holding the .proto tree (next to this module, in kernel-lib/ and in dist/). */
-export const PROTO_DIR = fileURLToPath(new URL('./proto/', import.meta.url));
+/** Directory holding the .proto tree (read from the sources, also by the built and bundled code). */
+export const PROTO_DIR = join(PACKAGE_ROOT, 'kernel-lib', 'p4runtime', 'proto');
 
 /** The entry file; it imports p4data, p4info, p4types and google.rpc.Status. */
 const ENTRY = 'p4/v1/p4runtime.proto';
@@ -51,13 +52,7 @@ let service: grpc.ServiceDefinition | undefined;
 
 /** The protobufjs Root with every P4Runtime, P4Info and google.rpc type (cached). */
 export function loadP4RuntimeRoot(): protobuf.Root {
-  if (!root) {
-    const r = new protobuf.Root();
-    r.resolvePath = (_origin, target) => (isAbsolute(target) ? target : join(PROTO_DIR, target));
-    r.loadSync([ENTRY, ...EXTRA], { keepCase: true });
-    r.resolveAll();
-    root = r;
-  }
+  root ??= loadProtoRoot(PROTO_DIR, [ENTRY, ...EXTRA]);
   return root;
 }
 

@@ -5,19 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { VERSION } from '../version.js';
 import type { Manifest } from './manifest.js';
-
-/** The repository (package) root: this file is in kernel-lib/reports/ or dist/kernel-lib/reports/. */
-export const PACKAGE_ROOT = (() => {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const up of ['../..', '../../..']) {
-    const dir = path.resolve(here, up);
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'kernel-lib'))) return dir;
-  }
-  return path.resolve(here, '../..');
-})();
 
 export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');

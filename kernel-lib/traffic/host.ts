@@ -2,9 +2,8 @@
 // implements TrafficHost; the traffic layer only needs to start a process
 // inside the host and to name files of the machine as the host sees them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 export interface TrafficHost {
   readonly name: string;
@@ -21,19 +20,7 @@ export interface TrafficHost {
 }
 
 /** build/bin of this checkout, where set-up puts the native traffic tools. */
-export const TOOL_DIR = path.join(repoRoot(), 'build', 'bin');
-
-// This module runs both from kernel-lib/ (tests) and from dist/kernel-lib/
-// (built), so find the checkout by its package.json rather than a fixed depth.
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('p4lab: package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-  return dir;
-}
+export const TOOL_DIR = path.join(PACKAGE_ROOT, 'build', 'bin');
 
 /** A plain network namespace: `ip netns exec NAME …`, sharing the file system. */
 export class NetnsTrafficHost implements TrafficHost {

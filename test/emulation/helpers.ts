@@ -2,13 +2,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../kernel-lib/emulation/paths.js';
+import { PACKAGE_ROOT } from '../../kernel-lib/package-root.js';
 
-export const CLI = join(REPO_ROOT, 'bin', 'p4lab.js');
+export const CLI = join(PACKAGE_ROOT, 'bin', 'p4lab.js');
 
 /** The CLI and fixtures run the build in dist/ (`npm test` builds it first). */
 export function requireBuild(): void {
-  if (!existsSync(join(REPO_ROOT, 'dist', 'kernel-lib', 'emulation', 'network.js'))) {
+  if (!existsSync(join(PACKAGE_ROOT, 'dist', 'kernel-lib', 'emulation', 'network.js'))) {
     throw new Error('dist/ is not built: run `npm run build` (npm test does it)');
   }
 }
@@ -19,7 +19,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runNode(argv: string[], cwd = REPO_ROOT): Promise<CliResult> {
+export function runNode(argv: string[], cwd = PACKAGE_ROOT): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

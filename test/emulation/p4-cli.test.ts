@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, findLeftovers, isEmpty } from '../../kernel-lib/emulation/cleanup.js';
-import { REPO_ROOT } from '../../kernel-lib/emulation/paths.js';
+import { PACKAGE_ROOT } from '../../kernel-lib/package-root.js';
 import { readState } from '../../kernel-lib/emulation/state.js';
 import { CLI, p4lab, requireBuild, waitForStdout } from './helpers.js';
 
@@ -22,7 +22,7 @@ describe('p4lab up: a tree of P4 switches (depth 2, fanout 2)', () => {
     await cleanup(NET);
     writeFileSync(join(dir, 'root.txt'), flood([1, 2]));
     writeFileSync(join(dir, 'leaf.txt'), flood([1, 2, 3]));
-    const sw = (commands: string): string => `{ kind: p4switch, program: ${join(REPO_ROOT, 'p4', 'l2_forwarder.p4')}, commands: ${commands} }`;
+    const sw = (commands: string): string => `{ kind: p4switch, program: ${join(PACKAGE_ROOT, 'p4', 'l2_forwarder.p4')}, commands: ${commands} }`;
     writeFileSync(
       join(dir, 'tree.yaml'),
       [

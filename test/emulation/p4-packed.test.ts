@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, findLeftovers, isEmpty } from '../../kernel-lib/emulation/cleanup.js';
 import { Network } from '../../kernel-lib/emulation/network.js';
-import { REPO_ROOT } from '../../kernel-lib/emulation/paths.js';
+import { PACKAGE_ROOT } from '../../kernel-lib/package-root.js';
 import { readState } from '../../kernel-lib/emulation/state.js';
 import { requireBuild } from './helpers.js';
 
 const NET = 'etest-packed';
 const dir = mkdtempSync(join(tmpdir(), 'etest-packed-'));
-const PROGRAM = join(REPO_ROOT, 'p4', 'l2_forwarder.p4');
+const PROGRAM = join(PACKAGE_ROOT, 'p4', 'l2_forwarder.p4');
 
 function floodCommands(name: string, ports: number[]): string {
   const file = join(dir, `${name}.txt`);

@@ -12,7 +12,7 @@ import { cleanup, findLeftovers, isEmpty } from '../../kernel-lib/emulation/clea
 import { dockerAvailable } from '../../kernel-lib/emulation/docker/engine.js';
 import { imageExists, loadRecipe } from '../../kernel-lib/emulation/docker/images.js';
 import { Network } from '../../kernel-lib/emulation/network.js';
-import { REPO_ROOT } from '../../kernel-lib/emulation/paths.js';
+import { PACKAGE_ROOT } from '../../kernel-lib/package-root.js';
 import { runPing } from '../../kernel-lib/traffic/ping.js';
 import { waitForLine } from '../../kernel-lib/emulation/wait-for-line.js';
 
@@ -36,7 +36,7 @@ async function minRttMs(net: Network, from: string, to: string, count: number): 
 
 describe(`linear topology of P4 switches (L2 forwarder)${withDocker ? ' with a Docker host' : ''}`, () => {
   const net = new Network({ name: NET });
-  const program = join(REPO_ROOT, 'p4', 'l2_forwarder.p4');
+  const program = join(PACKAGE_ROOT, 'p4', 'l2_forwarder.p4');
 
   beforeAll(async () => {
     await cleanup(NET);
@@ -140,7 +140,7 @@ describe('l3 addressing with the IPv4 router', () => {
   const net = new Network({ name: 'etest-l3', addressing: 'l3' });
   beforeAll(async () => {
     await cleanup('etest-l3');
-    net.addP4Switch('r1', { program: join(REPO_ROOT, 'p4', 'ipv4_router.p4') });
+    net.addP4Switch('r1', { program: join(PACKAGE_ROOT, 'p4', 'ipv4_router.p4') });
     for (const h of ['h1', 'h2']) {
       net.addHost(h);
       net.addLink(h, 'r1');

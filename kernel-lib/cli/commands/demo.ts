@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { cellProgress } from '../../notebooks/cli-progress.js';
 import { runNotebook } from '../../notebooks/runner.js';
-import { PACKAGE_ROOT } from '../../reports/environment.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import { readManifest } from '../../reports/manifest.js';
 
 export function registerDemo(program: Command): void {
