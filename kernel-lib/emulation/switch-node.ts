@@ -54,9 +54,9 @@ async function loadProgram(name: string, program: string | CompiledProgram): Pro
 const compiledSources = new Map<string, Promise<CompileResult>>();
 
 async function compileSource(path: string): Promise<CompileResult> {
-  // Loaded on demand: networks without P4 switches never load the compiler.
-  const { compileP4File } = await import('../compiler/index.js');
-  return compileP4File(path);
+  // Loaded on demand; the on-disk cache loads the compiler only when it has no compilation of the source.
+  const { compileP4FileCached } = await import('../compiler/cache.js');
+  return compileP4FileCached(path);
 }
 
 /** A TCP port free on loopback now (simple_switch_grpc cannot bind port 0 and report it). */

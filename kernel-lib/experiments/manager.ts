@@ -4,7 +4,7 @@
 // switch runs a plain router or one NF's program, replaced with
 // VERIFY_AND_SAVE, table writes, state writes, COMMIT).
 import { basename } from 'node:path';
-import { compileP4File } from '../compiler/index.js';
+import { compileP4FileCached } from '../compiler/cache.js';
 import { P4labError } from '../errors.js';
 import { EventLog } from '../events/index.js';
 import { realtimeNs } from '../events/clock.js';
@@ -48,15 +48,17 @@ export interface OperationResult {
 
 type Program = keyof typeof PROGRAMS;
 
-const compiled = new Map<string, CompiledProgram>();
+const compiled = new Map<string, Promise<CompiledProgram>>();
 
-function program(name: Program): CompiledProgram {
+function program(name: Program): Promise<CompiledProgram> {
   const path = PROGRAMS[name];
   let p = compiled.get(path);
   if (!p) {
-    const r = compileP4File(path);
-    if (!r.ok) throw new P4labError(`${path} does not compile:\n${r.formatted}`, 'fix the program');
-    p = { bmv2: r.bmv2, p4info: r.p4info };
+    p = compileP4FileCached(path).then((r) => {
+      if (!r.ok) throw new P4labError(`${path} does not compile:\n${r.formatted}`, 'fix the program');
+      return { bmv2: r.bmv2, p4info: r.p4info };
+    });
+    p.catch(() => compiled.delete(path)); // a failure is compiled (and reported) again next time
     compiled.set(path, p);
   }
   return p;
@@ -87,11 +89,11 @@ export class NfManager {
   static async create(net: Network, options: ManagerOptions): Promise<NfManager> {
     const m = new NfManager(net, options);
     // Compiled now, so no compilation competes for the CPU during a measured reconfiguration.
-    for (const p of m.method === 'PM' ? (['allInOne'] as const) : (['router', 'nat', 'firewall'] as const)) program(p);
+    await Promise.all((m.method === 'PM' ? (['allInOne'] as const) : (['router', 'nat', 'firewall'] as const)).map(program));
     const switches = net.view.nodes.filter((n) => n.kind === 'p4switch').map((n) => n.name);
     await Promise.all(switches.map(async (name) => {
       const sw = m.#sw(name);
-      await sw.push(program(m.method === 'PM' ? 'allInOne' : 'router'));
+      await sw.push(await program(m.method === 'PM' ? 'allInOne' : 'router'));
       await sw.tables['MyIngress.ipv4_lpm']!.insert(m.#routes(name));
       if (m.method === 'PM') await sw.register('MyIngress.nf_enabled').write(NF_FLAG.ip_fwd, 1);
       m.#placed.set(name, new Map());
@@ -226,7 +228,7 @@ export class NfManager {
   /** PR: VERIFY_AND_SAVE, routes, the NF's entries and state, COMMIT; each a step. */
   async #reload(log: StepLog, name: string, prog: Program, populate: () => Promise<void>): Promise<void> {
     const sw = this.#sw(name);
-    const p = program(prog);
+    const p = await program(prog);
     const file = basename(PROGRAMS[prog]);
     await log.run(name, `save ${file}`, () => sw.save(p));
     await log.run(name, 'insert routes', () => sw.tables['MyIngress.ipv4_lpm']!.insert(this.#routes(name)));
