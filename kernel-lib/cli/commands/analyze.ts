@@ -4,7 +4,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { P4labError } from '../../errors.js';
-import { TrafficAnalysis, writeArrow, writeCsv } from '../../analysis/index.js';
 
 interface AnalyzeOpts {
   sent?: string[];
@@ -33,7 +32,9 @@ export function registerAnalyze(program: Command): void {
     .option('--format <format>', 'csv or arrow', 'csv')
     .option('--bin-ms <ms>', 'series bin width in milliseconds', '100')
     .option('--outage-ms <ms>', 'gaps between arrivals longer than this are outages', '50')
+    // Arquero is loaded only when it runs.
     .action(async (recv: string[], opts: AnalyzeOpts) => {
+      const { TrafficAnalysis, writeArrow, writeCsv } = await import('../../analysis/index.js');
       const binMs = positive('--bin-ms', opts.binMs);
       const outageMs = positive('--outage-ms', opts.outageMs);
       if (opts.format !== 'csv' && opts.format !== 'arrow') throw new P4labError(`--format ${opts.format} is not csv or arrow`);

@@ -5,7 +5,6 @@ import { accessSync, constants, mkdirSync, renameSync, writeFileSync } from 'nod
 import { basename, delimiter, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { P4labError } from '../../errors.js';
-import { bmv2JsonText, compileP4File, p4infoToBinary, p4infoToText } from '../../compiler/index.js';
 
 interface CompileOpts {
   outputDir: string;
@@ -30,7 +29,9 @@ export function registerCompile(program: Command): void {
     .option('-I, --include <dir>', 'also search this directory for #include (repeatable)', collect)
     .option('-D, --define <name[=value]>', 'define a preprocessor macro (repeatable)', collect)
     .option('--use <compiler>', 'p4lab (built in) or p4c (the real toolchain, when it is on PATH)', 'p4lab')
-    .action((file: string, opts: CompileOpts) => {
+    // The compiler is loaded only when it runs: every other command starts without it.
+    .action(async (file: string, opts: CompileOpts) => {
+      const { bmv2JsonText, compileP4File, p4infoToBinary, p4infoToText } = await import('../../compiler/index.js');
       const base = basename(file, extname(file));
       mkdirSync(opts.outputDir, { recursive: true });
       const out = (suffix: string) => join(opts.outputDir, `${base}${suffix}`);

@@ -1,7 +1,6 @@
 // `p4lab stf`: run a p4c STF test (packets in, packets expected out) against
 // a P4 program compiled and run by p4lab.
 import type { Command } from 'commander';
-import { formatStfResult, runStfFiles } from '../../stf/index.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -17,7 +16,9 @@ export function registerStf(program: Command): void {
     .argument('<program>', 'the P4-16 source file (.p4)')
     .argument('<test>', 'the STF file')
     .option('-I, --include <dir>', 'also search this directory for #include (repeatable)', collect)
-    .action((file: string, test: string, opts: { include?: string[] }) => {
+    // Loaded when it runs, like the compiler it uses.
+    .action(async (file: string, test: string, opts: { include?: string[] }) => {
+      const { formatStfResult, runStfFiles } = await import('../../stf/index.js');
       const result = runStfFiles(file, test, { includeDirs: opts.include ?? [] });
       const text = formatStfResult(result);
       (result.ok ? process.stdout : process.stderr).write(`${text}\n`);
