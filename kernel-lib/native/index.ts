@@ -56,7 +56,8 @@ export interface NativeOpenFailure {
 
 /** A one-shot timer on CLOCK_MONOTONIC with microsecond-level precision. */
 export interface PreciseTimer {
-  armAt(monotonicNs: number): void;
+  /** Fires once at at[0] (monotonic ns; at once if passed): an array, as a number this large would be a heap object per call. */
+  armAt(at: Float64Array): void;
   disarm(): void;
   close(): void;
 }
@@ -64,8 +65,13 @@ export interface PreciseTimer {
 export interface NativeAddon {
   PacketIo: new (batch: number, slotSize: number, onBatch: (count: number) => void) => PacketIo;
   PreciseTimer: new (callback: () => void) => PreciseTimer;
-  monotonicNs(): number;
-  realtimeNs(): number;
+  /**
+   * Writes the monotonic clock (the timer's time base) into out[0] and, when
+   * out has a second element, the realtime clock into out[1], in ns. Into an
+   * array because a returned number would be a heap object per reading.
+   */
+  readClocks(out: Float64Array): void;
+  /** memmove between byte arrays, without the view subarray() would allocate. */
   copyBytes(dst: Uint8Array, dstOffset: number, src: Uint8Array, srcOffset: number, length: number): void;
 }
 

@@ -12,8 +12,8 @@ const MS = 1e6;
 /** A link whose sends are recorded with the time they happened. */
 function recordingLink() {
   const out: Array<{ atNs: number; seq: number; length: number }> = [];
-  let now = 0;
-  const link = new LinkEmulator((data, offset, length) => out.push({ atNs: now, seq: new DataView(data.buffer, data.byteOffset + offset).getUint32(0), length }));
+  const clock = new Float64Array(1);
+  const link = new LinkEmulator((data, offset, length) => out.push({ atNs: clock[0]!, seq: new DataView(data.buffer, data.byteOffset + offset).getUint32(0), length }), clock);
   const packet = new Uint8Array(1500);
   const view = new DataView(packet.buffer);
   return {
@@ -21,20 +21,20 @@ function recordingLink() {
     out,
     send(seq: number, length = 100) {
       view.setUint32(0, seq);
-      link.transmit(packet, 0, length, now);
+      link.transmit(packet, 0, length);
     },
     /** Advances the clock to `t`, releasing at each due time on the way. */
     runUntil(t: number) {
       for (;;) {
-        const due = link.release(now);
-        if (due < 0 || due > t) break;
-        now = due;
+        const wait = link.release();
+        if (wait < 0 || clock[0]! + wait > t) break;
+        clock[0] += wait;
       }
-      now = t;
-      link.release(now);
+      clock[0] = t;
+      link.release();
     },
     get now() {
-      return now;
+      return clock[0]!;
     },
   };
 }
@@ -148,6 +148,7 @@ describe.skipIf(!canUseNetns())('link emulation on veth ports (needs root and ip
   let nsA: string, nsB: string, a1: string, b1: string;
   let ports: PortSet;
   let timerDue = -1;
+  const due = new Float64Array(1);
   const native = loadNative();
   const timer = new native.PreciseTimer(() => {
     timerDue = -1;
@@ -158,12 +159,13 @@ describe.skipIf(!canUseNetns())('link emulation on veth ports (needs root and ip
   // handler (which forwards), release egress links, flush, re-arm the timer.
   function pump() {
     ports.readClock();
-    const ingressDue = ports.releaseLinks('ingress');
-    const egressDue = ports.releaseLinks('egress');
+    const ingressWait = ports.releaseLinks('ingress');
+    const egressWait = ports.releaseLinks('egress');
     ports.flush();
-    const due = ingressDue < 0 ? egressDue : egressDue < 0 ? ingressDue : Math.min(ingressDue, egressDue);
-    if (due >= 0 && due !== timerDue) {
-      timerDue = due;
+    const wait = ingressWait < 0 ? egressWait : egressWait < 0 ? ingressWait : Math.min(ingressWait, egressWait);
+    if (wait >= 0 && ports.nowNs + wait !== timerDue) {
+      timerDue = ports.nowNs + wait;
+      due[0] = timerDue;
       timer.armAt(due);
     }
   }

@@ -17,12 +17,23 @@ double ClockNs(clockid_t clock) {
 }
 }  // namespace
 
-Napi::Value MonotonicNs(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), ClockNs(CLOCK_MONOTONIC));
-}
-
-Napi::Value RealtimeNs(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), ClockNs(CLOCK_REALTIME));
+// Plain N-API: it runs per packet, where node-addon-api's wrappers double the cost of a call.
+napi_value ReadClocks(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value out;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_cb_info(env, info, &argc, &out, nullptr, nullptr) != napi_ok || argc < 1 ||
+      napi_get_typedarray_info(env, out, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array || length < 1) {
+    napi_throw_type_error(env, nullptr, "readClocks(out): out must be a Float64Array");
+    return nullptr;
+  }
+  double* cells = static_cast<double*>(data);
+  cells[0] = ClockNs(CLOCK_MONOTONIC);
+  if (length > 1) cells[1] = ClockNs(CLOCK_REALTIME);
+  return nullptr;
 }
 
 Napi::Function PreciseTimer::Define(Napi::Env env) {
@@ -56,10 +67,15 @@ PreciseTimer::~PreciseTimer() {
   }
 }
 
-// armAt(monotonicNs): fires once at that time (at once if it has passed).
+// armAt(at: Float64Array): fires once at at[0], a CLOCK_MONOTONIC time in ns
+// (at once if it has passed). In an array: a number argument that large
+// would be a new heap object per call.
 Napi::Value PreciseTimer::ArmAt(const Napi::CallbackInfo& info) {
   if (handle_ == nullptr) throw Napi::Error::New(env_, "timer is closed");
-  double at = info[0].As<Napi::Number>().DoubleValue();
+  if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+      info[0].As<Napi::Float64Array>().ElementLength() < 1)
+    throw Napi::TypeError::New(env_, "armAt(at: Float64Array)");
+  double at = info[0].As<Napi::Float64Array>()[0];
   if (at < 1) at = 1;  // 0 would disarm the timerfd
   struct itimerspec spec {};
   spec.it_value.tv_sec = time_t(at / 1e9);

@@ -34,9 +34,12 @@ class PreciseTimer : public Napi::ObjectWrap<PreciseTimer> {
   std::unique_ptr<Napi::AsyncContext> asyncContext_;
 };
 
-/** Monotonic clock in nanoseconds, the timer's time base. */
-Napi::Value MonotonicNs(const Napi::CallbackInfo& info);
-/** Realtime clock in nanoseconds (for time-stamping changes). */
-Napi::Value RealtimeNs(const Napi::CallbackInfo& info);
+/**
+ * readClocks(out: Float64Array): out[0] = the monotonic clock (the timer's time
+ * base), out[1] (if there) = the realtime clock, in nanoseconds. Written into
+ * an array because a number returned to JavaScript would be a new heap object
+ * per reading (only small integers are not).
+ */
+napi_value ReadClocks(napi_env env, napi_callback_info info);
 
 }  // namespace p4lab

@@ -27,12 +27,14 @@ export interface DataplaneOptions {
   cpuPort?: number;
   /** Seed of the random source (modify_field_rng_uniform); fixed for reproducible runs. */
   seed?: number;
-  /** Monotonic clock in ns; default process.hrtime.bigint. Tests drive it by hand. */
+  /** Monotonic clock in ns; default: CLOCK_MONOTONIC through the native addon. Tests drive it by hand. */
   now?: () => bigint;
   /**
    * Monotonic clock in ns as a number, used instead of `now` when given: lets
    * the host share its ports' time base with the dataplane (e.g. a clock it
-   * reads once per receive batch), and avoids a BigInt per reading.
+   * reads once per receive batch), and avoids a BigInt per reading. A number
+   * this large returned from a call is still a heap object per reading
+   * (unless V8 inlines the call); the default clock allocates nothing.
    */
   clockNs?: () => number;
 }

@@ -3,6 +3,7 @@
 // egress, clone, drop, deparse, recirculate, transmit.
 import type { DigestMessage } from '../control-plane.js';
 import { ControlError } from '../control-plane.js';
+import { loadNative, type NativeAddon } from '../../native/index.js';
 import type { DataplaneStats, DropStats, PortStats } from './dataplane.js';
 import { PACKET_CAPACITY, type Packet } from './packet.js';
 import type { ProgramHooks, ProgramInstance } from './program.js';
@@ -25,22 +26,20 @@ export interface TrafficManagerOptions {
   digest: (d: DigestMessage) => void;
 }
 
-/**
- * Copies the first `len` bytes of src. The view subarray() makes is the one
- * allocation on the packet path, and deliberate: a native copy through it took
- * 50 ns at 64 B and 60 ns at 1500 B, where the allocation-free JS loops measured
- * took 150 ns and 3.5 µs (DataView words: 60 ns and 600 ns).
- */
-function copyBytes(dst: Uint8Array, src: Uint8Array, len: number): void {
-  dst.set(len === src.length ? src : src.subarray(0, len));
-}
-
 export class TrafficManager {
   program: ProgramInstance | undefined;
   readonly transmitHandlers: Array<(port: number, data: Uint8Array, length: number) => void> = [];
   readonly queues = new EgressQueues();
   readonly hooks: ProgramHooks;
-  private readonly clock: () => number;
+  // The packet path allocates nothing: bytes are copied natively (set() would
+  // need a subarray() view per packet, and JS loops are slower at 1500 B), and
+  // time values stay in fields and typed arrays, since a large or fractional
+  // number passed to or returned from a call is boxed in a new heap object.
+  private readonly copy: NativeAddon['copyBytes'];
+  private readonly readClocks: NativeAddon['readClocks'];
+  private readonly clockCell = new Float64Array(1); // where readClocks writes the monotonic clock
+  private readonly startNs: number;
+  private readonly customClock: (() => number) | undefined; // a clock the host gave (ns since start)
   private tick = 0; // the clock, read once per receive() or service() call
   private readonly input: Array<Packet | undefined> = new Array(INPUT_CAPACITY);
   private inHead = 0;
@@ -57,25 +56,39 @@ export class TrafficManager {
   private readonly depart = (p: Packet, port: number, left: number): void => this.egress(p, port, left);
 
   constructor(private readonly opts: TrafficManagerOptions) {
+    const native = loadNative();
+    this.copy = native.copyBytes;
+    this.readClocks = native.readClocks;
+    this.readClocks(this.clockCell);
+    this.startNs = this.clockCell[0]!;
     if (opts.clockNs) {
       const clock = opts.clockNs;
       const start = clock();
-      this.clock = () => clock() - start;
+      this.customClock = () => clock() - start;
     } else if (opts.now) {
       const now = opts.now;
       const start = now();
-      this.clock = () => Number(now() - start);
-    } else {
-      // performance.now() is a double: no BigInt per reading, unlike hrtime.bigint()
-      const start = performance.now();
-      this.clock = () => (performance.now() - start) * 1e6;
+      this.customClock = () => Number(now() - start);
     }
     this.rng = (opts.seed >>> 0) || 1;
-    this.hooks = { random: (lo, hi) => this.random(lo, hi), nowNs: () => this.clock() };
+    this.hooks = { random: (lo, hi) => this.random(lo, hi), nowNs: () => this.nowNs() };
   }
 
+  /** Nanoseconds since the switch started. */
   nowNs(): number {
-    return this.clock();
+    if (this.customClock) return this.customClock();
+    this.readClocks(this.clockCell);
+    return this.clockCell[0]! - this.startNs;
+  }
+
+  /** nowNs() into `tick`: stored, not returned, so the packet path's reading allocates nothing. */
+  private readClock(): void {
+    if (this.customClock) {
+      this.tick = this.customClock();
+      return;
+    }
+    this.readClocks(this.clockCell);
+    this.tick = this.clockCell[0]! - this.startNs;
   }
 
   private random(lo: number, hi: number): number {
@@ -116,8 +129,8 @@ export class TrafficManager {
       return;
     }
     const p = prog.pool.alloc();
-    this.tick = this.clock();
-    copyBytes(p.buf, data, len);
+    this.readClock();
+    this.copy(p.buf, 0, data, 0, len);
     p.len = len;
     p.port = port;
     p.instanceType = INSTANCE.NORMAL;
@@ -144,17 +157,23 @@ export class TrafficManager {
   }
 
   service(): number {
-    this.tick = this.clock();
+    this.readClock();
     this.drainInput(INPUT_CAPACITY);
     let wait: number;
     try {
-      wait = this.queues.drain(this.tick, this.depart);
+      wait = this.drainQueues();
     } catch (e) {
       this.drops.pipelineFault++;
       this.lastFault = (e as Error).message;
       wait = 0; // packets may remain: come back at once
     }
     return this.inSize > 0 ? 0 : wait;
+  }
+
+  /** Sends what the egress queues hold that is due at `tick`; returns ns until the next is due, or -1. */
+  private drainQueues(): number {
+    this.queues.nowNs = this.tick;
+    return this.queues.drain(this.depart);
   }
 
   private drainInput(max: number): void {
@@ -185,7 +204,7 @@ export class TrafficManager {
   /** A fresh packet of `prog` holding `src`'s bytes and its field-list fields. */
   private copyRaw(src: Packet, prog: ProgramInstance, fieldList: number, instanceType: number): Packet {
     const q = prog.pool.alloc();
-    copyBytes(q.buf, src.buf, src.len);
+    this.copy(q.buf, 0, src.buf, 0, src.len);
     q.program = prog;
     q.len = src.len;
     q.port = src.port;
@@ -200,7 +219,7 @@ export class TrafficManager {
   /** A copy of `src` with its parsed headers (PHV) and bytes. */
   private copyParsed(src: Packet): Packet {
     const q = src.program.pool.alloc();
-    copyBytes(q.buf, src.buf, src.len);
+    this.copy(q.buf, 0, src.buf, 0, src.len);
     q.program = src.program;
     q.len = src.len;
     q.off = src.off;
@@ -314,7 +333,7 @@ export class TrafficManager {
     }
     F[std.enq_qdepth] = f.size;
     f.push(p);
-    this.queues.drain(now, this.depart);
+    this.drainQueues();
   }
 
   private egress(p: Packet, port: number, left: number): void {

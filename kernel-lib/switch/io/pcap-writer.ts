@@ -21,6 +21,8 @@ export class PcapWriter {
 
   constructor(
     readonly path: string,
+    /** clock[0]: the realtime clock in ns, which the owner keeps up to date (read, not passed: see write()). */
+    private readonly clock: Float64Array,
     private readonly onError: (err: Error) => void,
   ) {
     this.fd = openSync(path, 'w');
@@ -37,9 +39,10 @@ export class PcapWriter {
     this.used = 0;
   }
 
-  /** Adds one packet stamped with a realtime clock in nanoseconds. */
-  write(data: Uint8Array, offset: number, length: number, realtimeNs: number): void {
+  /** Adds one packet stamped with the clock; a time argument would be boxed in a heap number per packet. */
+  write(data: Uint8Array, offset: number, length: number): void {
     if (this.failed) return;
+    const realtimeNs = this.clock[0];
     const captured = Math.min(length, SNAPLEN, BUFFER_BYTES - RECORD_HEADER_BYTES);
     if (this.used + RECORD_HEADER_BYTES + captured > BUFFER_BYTES) this.flush();
     const b = this.buffer;

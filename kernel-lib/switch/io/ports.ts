@@ -2,7 +2,9 @@
 // optional pcap pair per port and an emulated link in each direction: the
 // receive side's applies before the pipeline, the transmit side's after it.
 // Ports come and go at run time. Packets reach the handler as views into the
-// shared receive buffer (created once per slot), so receiving allocates nothing.
+// shared receive buffer (created once per slot), so receiving allocates nothing;
+// links and pcap files read the time from the ports' clock cells, since a time
+// passed as an argument would be boxed in a heap number per packet.
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { P4labError } from '../../errors.js';
@@ -71,6 +73,7 @@ export class PortSet {
   private readonly io: PacketIo;
   private readonly copy: NativeAddon['copyBytes'];
   private readonly ports = new Map<number, Port>();
+  private readonly bound: Port[] = []; // the ports, for loops on the packet path (a Map iterator is an allocation)
   private readonly byNumber = new Array<Port | undefined>(MAX_PORT + 2).fill(undefined); // by port number, 511 included
   private readonly views: Uint8Array[] = [];
   /** Where a packet leaving an ingress link is put for the pipeline, which wants it at offset 0. */
@@ -78,9 +81,12 @@ export class PortSet {
   private pcapDir: string | undefined;
   /** Packets the dataplane sent to a port number no interface is bound to. */
   unboundDrops = 0;
-  /** Monotonic and (while capturing) realtime clocks in ns, read once per batch. */
+  /** The monotonic clock in ns, read once per batch (readClock). */
   nowNs = 0;
-  realtimeNs = 0;
+  /** [monotonic, realtime (only while capturing)] in ns, as of readClock(); the links and pcap files read their cell. */
+  private readonly clocks = new Float64Array(2);
+  private readonly monotonic = this.clocks.subarray(0, 1);
+  private readonly realtime = this.clocks.subarray(1, 2);
 
   constructor(
     private readonly onReceive: ReceiveHandler,
@@ -136,8 +142,8 @@ export class PortSet {
           port,
           iface,
           counters: { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0 },
-          link: new LinkEmulator((data, offset, length) => this.sendNow(entry, data, offset, length)),
-          ingressLink: new LinkEmulator((data, offset, length) => this.deliver(entry, data, offset, length)),
+          link: new LinkEmulator((data, offset, length) => this.sendNow(entry, data, offset, length), this.monotonic),
+          ingressLink: new LinkEmulator((data, offset, length) => this.deliver(entry, data, offset, length), this.monotonic),
           pcapIn: undefined,
           pcapOut: undefined,
         };
@@ -153,6 +159,7 @@ export class PortSet {
     }
     for (const entry of added) {
       this.ports.set(entry.port, entry);
+      this.bound.push(entry);
       this.byNumber[entry.port] = entry;
     }
   }
@@ -164,6 +171,7 @@ export class PortSet {
     this.io.close(port);
     this.closePcaps(entry);
     this.ports.delete(port);
+    this.bound.splice(this.bound.indexOf(entry), 1);
     this.byNumber[port] = undefined;
   }
 
@@ -225,29 +233,31 @@ export class PortSet {
       this.unboundDrops++;
       return;
     }
-    if (entry.link.active) entry.link.transmit(data, 0, length, this.nowNs);
+    if (entry.link.active) entry.link.transmit(data, 0, length);
     else this.sendNow(entry, data, 0, length);
   }
 
   /**
    * Releases the packets links hold that are due now: into the pipeline
-   * (ingress) or onto the wire (egress). Returns the earliest pending release
-   * (ns) or -1.
+   * (ingress) or onto the wire (egress). Returns ns until the next pending
+   * release (a whole number), or -1.
    */
   releaseLinks(direction: LinkDirection): number {
     let next = -1;
-    for (const p of this.ports.values()) {
-      const link = direction === 'egress' ? p.link : p.ingressLink;
+    const bound = this.bound;
+    for (let i = 0; i < bound.length; i++) {
+      const link = direction === 'egress' ? bound[i]!.link : bound[i]!.ingressLink;
       if (link.pending === 0) continue;
-      const due = link.release(this.nowNs);
-      if (due >= 0 && (next < 0 || due < next)) next = due;
+      const wait = link.release();
+      if (wait >= 0 && (next < 0 || wait < next)) next = wait;
     }
     return next;
   }
 
   readClock(): void {
-    this.nowNs = this.native.monotonicNs();
-    if (this.pcapDir !== undefined) this.realtimeNs = this.native.realtimeNs(); // only pcap records use it
+    const capturing = this.pcapDir !== undefined; // only pcap records use the realtime clock
+    this.native.readClocks(capturing ? this.clocks : this.monotonic);
+    this.nowNs = this.clocks[0];
   }
 
   /** Puts staged packets on the wire and pcap records on disk. */
@@ -282,6 +292,7 @@ export class PortSet {
     this.io.closeAll();
     for (const p of this.ports.values()) this.closePcaps(p);
     this.ports.clear();
+    this.bound.length = 0;
     this.byNumber.fill(undefined);
   }
 
@@ -297,8 +308,8 @@ export class PortSet {
       const view = this.views[2 * slot + (offset === slot * SLOT_BYTES ? 0 : 1)];
       entry.counters.rxPackets++;
       entry.counters.rxBytes += length;
-      entry.pcapIn?.write(view, 0, length, this.realtimeNs);
-      if (entry.ingressLink.active) entry.ingressLink.transmit(view, 0, length, this.nowNs);
+      entry.pcapIn?.write(view, 0, length);
+      if (entry.ingressLink.active) entry.ingressLink.transmit(view, 0, length);
       else this.onReceive(entry.port, view, length);
     }
     this.afterBatch();
@@ -314,14 +325,14 @@ export class PortSet {
     if (!this.io.send(entry.port, data, offset, length)) return;
     entry.counters.txPackets++;
     entry.counters.txBytes += length;
-    entry.pcapOut?.write(data, offset, length, this.realtimeNs);
+    entry.pcapOut?.write(data, offset, length);
   }
 
   private openPcaps(p: Port, dir: string): void {
     try {
       const stopped = (err: Error) => this.onWarning(`pcap capture on port ${p.port} stopped: ${err.message}`);
-      p.pcapIn = new PcapWriter(join(dir, `${p.iface}_in.pcap`), stopped);
-      p.pcapOut = new PcapWriter(join(dir, `${p.iface}_out.pcap`), stopped);
+      p.pcapIn = new PcapWriter(join(dir, `${p.iface}_in.pcap`), this.realtime, stopped);
+      p.pcapOut = new PcapWriter(join(dir, `${p.iface}_out.pcap`), this.realtime, stopped);
     } catch (err) {
       this.closePcaps(p);
       throw new P4labError(`cannot write pcap files in ${dir}: ${(err as Error).message}`, 'give an existing, writable directory');

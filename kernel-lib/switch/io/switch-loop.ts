@@ -12,6 +12,7 @@ export class SwitchLoop {
   readonly ports: PortSet;
   private readonly timer: PreciseTimer;
   private armedAt = -1;
+  private readonly due = new Float64Array(1); // armAt's argument
   private kickPending = false;
   private readonly trace: boolean; // checked per packet, so read once
 
@@ -68,26 +69,32 @@ export class SwitchLoop {
     }
   }
 
+  /** Runs after each batch and timer wake-up; it allocates nothing (waits are whole ns, times stay in fields). */
   private pump(): void {
     // Ingress links first: what they release now is serviced in this same pass.
-    const ingressDue = this.ports.releaseLinks('ingress');
-    let wait = -1;
+    let wait = this.ports.releaseLinks('ingress');
     try {
-      wait = this.dataplane.service();
+      wait = sooner(wait, this.dataplane.service());
     } catch (err) {
       if (this.engineErrors++ === 0) this.log.error(`dataplane service failed: ${(err as Error).message}`);
     }
-    const egressDue = this.ports.releaseLinks('egress');
+    wait = sooner(wait, this.ports.releaseLinks('egress'));
     this.ports.flush();
-    let due = wait >= 0 ? this.ports.nowNs + wait : -1;
-    if (ingressDue >= 0 && (due < 0 || ingressDue < due)) due = ingressDue;
-    if (egressDue >= 0 && (due < 0 || egressDue < due)) due = egressDue;
-    if (due < 0) {
+    if (wait < 0) {
       if (this.armedAt >= 0) this.timer.disarm();
       this.armedAt = -1;
-    } else if (due !== this.armedAt) {
-      this.timer.armAt(due);
+      return;
+    }
+    const due = this.ports.nowNs + wait;
+    if (due !== this.armedAt) {
+      this.due[0] = due;
+      this.timer.armAt(this.due);
       this.armedAt = due;
     }
   }
+}
+
+/** The shorter of two waits (ns), where -1 is none. */
+function sooner(a: number, b: number): number {
+  return a < 0 || (b >= 0 && b < a) ? b : a;
 }

@@ -1,7 +1,9 @@
 // The emulated link on a port's transmit side: loss, rate limit with a packet
 // queue, delay with jitter, and reordering, in that order (as netem applies
 // them). Packets in flight wait in a preallocated pool of slots ordered by
-// release time in a binary heap: nothing is allocated per packet.
+// release time in a binary heap: nothing is allocated per packet. For the same
+// reason times are read from the owner's clock cell, never passed to or
+// returned from a call (a number that large would be boxed per call).
 import { loadNative } from '../../native/index.js';
 import { DEFAULT_LINK, isImpaired, mergeLinkConfig, type LinkConfig } from './config.js';
 import { Random } from './random.js';
@@ -41,7 +43,11 @@ export class LinkEmulator {
 
   readonly counters: LinkCounters = { lossDrops: 0, queueDrops: 0, oversizeDrops: 0, reordered: 0 };
 
-  constructor(private readonly send: LinkSend) {}
+  /** `clock[0]` is the current monotonic time in ns, which the owner keeps up to date. */
+  constructor(
+    private readonly send: LinkSend,
+    private readonly clock: Float64Array,
+  ) {}
 
   get config(): LinkConfig {
     return { ...this.cfg };
@@ -69,9 +75,10 @@ export class LinkEmulator {
     return this.config;
   }
 
-  /** Takes one packet at monotonic time `nowNs`; it leaves through `send` at its release time. */
-  transmit(packet: Uint8Array, offset: number, length: number, nowNs: number): void {
+  /** Takes one packet now (clock[0]); it leaves through `send` at its release time. */
+  transmit(packet: Uint8Array, offset: number, length: number): void {
     const c = this.cfg;
+    const nowNs = this.clock[0];
     if (this.lose()) {
       this.counters.lossDrops++;
       return;
@@ -90,11 +97,8 @@ export class LinkEmulator {
       this.nextFreeNs = departNs;
     }
     let releaseNs = departNs + c.delayUs * 1000;
-    if (c.jitterUs > 0) {
-      const j = c.jitterDistribution === 'normal' ? this.random.normal() : 2 * this.random.next() - 1;
-      releaseNs = Math.max(departNs, releaseNs + j * c.jitterUs * 1000);
-    }
-    if (c.reorderProbability > 0 && this.random.next() < c.reorderProbability) {
+    if (c.jitterUs > 0) releaseNs = Math.max(departNs, releaseNs + this.random.deviate(c.jitterDistribution, c.jitterUs * 1000));
+    if (c.reorderProbability > 0 && this.random.chance(c.reorderProbability)) {
       releaseNs += c.reorderDelayUs * 1000;
       this.counters.reordered++;
     }
@@ -106,11 +110,15 @@ export class LinkEmulator {
     this.push(slot);
   }
 
-  /** Sends every packet due at `nowNs`; returns the next release time, or -1 when empty. */
-  release(nowNs: number): number {
+  /**
+   * Sends every packet due now (clock[0]); returns ns until the next release,
+   * rounded up (a whole number under 2^31 is no heap object), or -1 when empty.
+   */
+  release(): number {
+    const nowNs = this.clock[0];
     while (this.heapSize > 0) {
       const slot = this.heap[0];
-      if (this.releaseNs[slot] > nowNs) return this.releaseNs[slot];
+      if (this.releaseNs[slot] > nowNs) return Math.ceil(this.releaseNs[slot] - nowNs);
       this.pop();
       this.send(this.data, slot * LINK_SLOT_BYTES, this.lengths[slot]);
       this.free[this.freeTop++] = slot;
@@ -120,15 +128,15 @@ export class LinkEmulator {
 
   private lose(): boolean {
     const c = this.cfg;
-    if (c.lossModel === 'bernoulli') return c.loss > 0 && this.random.next() < c.loss;
+    if (c.lossModel === 'bernoulli') return c.loss > 0 && this.random.chance(c.loss);
     // Gilbert–Elliott: move between the good and bad state, then lose with that state's probability.
     if (this.geBad) {
-      if (this.random.next() < c.geBadToGood) this.geBad = false;
-    } else if (this.random.next() < c.geGoodToBad) {
+      if (this.random.chance(c.geBadToGood)) this.geBad = false;
+    } else if (this.random.chance(c.geGoodToBad)) {
       this.geBad = true;
     }
     const p = this.geBad ? c.geLossBad : c.geLossGood;
-    return p > 0 && this.random.next() < p;
+    return p > 0 && this.random.chance(p);
   }
 
   private resize(capacity: number): void {
