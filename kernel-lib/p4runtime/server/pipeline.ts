@@ -19,7 +19,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Bmv2Json } from '../../bmv2/json-format.js';
 import type { ControlPlane } from '../../switch/control-plane.js';
-import type { Dataplane } from '../../switch/engine/dataplane.js';
+import type { Dataplane, VerifiedProgram } from '../../switch/engine/dataplane.js';
 import type {
   ForwardingPipelineConfig,
   PipelineAction,
@@ -77,13 +77,13 @@ export class PipelineManager {
         return;
       case 'VERIFY_AND_SAVE': {
         const pipeline = this.prepare(config);
-        this.dataplane.saveProgram(pipeline.json);
+        this.dataplane.saveProgram(pipeline.verified);
         this.saved = pipeline.pipeline;
         return;
       }
       case 'VERIFY_AND_COMMIT': {
         const pipeline = this.prepare(config);
-        this.dataplane.loadProgram(pipeline.json);
+        this.dataplane.loadProgram(pipeline.verified);
         this.saved = undefined;
         this.install(pipeline.pipeline, true);
         return;
@@ -133,7 +133,7 @@ export class PipelineManager {
   }
 
   /** Parses and verifies a config: BMv2 JSON accepted by the engine, P4Info matching it. */
-  private prepare(config: ForwardingPipelineConfig | undefined): { pipeline: Pipeline; json: Bmv2Json } {
+  private prepare(config: ForwardingPipelineConfig | undefined): { pipeline: Pipeline; verified: VerifiedProgram } {
     if (!config) throw new RpcError(grpc.status.INVALID_ARGUMENT, 'SetForwardingPipelineConfig: config is missing');
     if (!config.p4info) throw new RpcError(grpc.status.INVALID_ARGUMENT, 'SetForwardingPipelineConfig: config.p4info is missing');
     const bytes = Buffer.from(config.p4_device_config ?? new Uint8Array());
@@ -149,8 +149,9 @@ export class PipelineManager {
     if (typeof json !== 'object' || json === null || !Array.isArray(json.pipelines)) {
       throw new RpcError(grpc.status.INVALID_ARGUMENT, 'p4_device_config is JSON but not a BMv2 program (no "pipelines" array)');
     }
+    let verified: VerifiedProgram;
     try {
-      this.dataplane.verifyProgram(json);
+      verified = this.dataplane.verifyProgram(json);
     } catch (e) {
       const err = toRpcError(e, 'p4_device_config');
       throw err.code === grpc.status.INTERNAL ? new RpcError(grpc.status.INVALID_ARGUMENT, `p4_device_config is rejected by the switch: ${(e as Error).message}`) : err;
@@ -165,6 +166,6 @@ export class PipelineManager {
       valueSets: new Map(),
       digestConfigs: new Map(),
     };
-    return { pipeline, json };
+    return { pipeline, verified };
   }
 }

@@ -22,6 +22,9 @@ import { ProgramInstance } from './program.js';
 import { Replication } from './replication.js';
 import { TrafficManager } from './traffic-manager.js';
 
+/** A program verifyProgram() compiled for one dataplane, ready to load or save there. */
+export type VerifiedProgram = ProgramInstance;
+
 export interface DataplaneOptions {
   /** The CPU port number (simple_switch_grpc `--cpu-port`); absent: no CPU port. */
   cpuPort?: number;
@@ -105,19 +108,23 @@ export class Dataplane implements ControlPlane, ControlPlaneEvents {
     return this.saved?.json;
   }
 
-  verifyProgram(json: Bmv2Json | string | Uint8Array): void {
-    this.instantiate(json);
+  /**
+   * Checks a program by compiling it for this dataplane; load or save the
+   * result, so a verified program is not compiled twice.
+   */
+  verifyProgram(json: Bmv2Json | string | Uint8Array): VerifiedProgram {
+    return this.instantiate(json);
   }
 
-  loadProgram(json: Bmv2Json | string | Uint8Array): void {
-    const instance = this.instantiate(json);
+  loadProgram(program: Bmv2Json | string | Uint8Array | VerifiedProgram): void {
+    const instance = this.instantiate(program);
     this.replication.clear();
     this.saved = undefined;
     this.install(instance);
   }
 
-  saveProgram(json: Bmv2Json | string | Uint8Array): void {
-    this.saved = this.instantiate(json);
+  saveProgram(program: Bmv2Json | string | Uint8Array | VerifiedProgram): void {
+    this.saved = this.instantiate(program);
   }
 
   commitProgram(): void {
@@ -242,7 +249,8 @@ export class Dataplane implements ControlPlane, ControlPlaneEvents {
   cloneSessions(): Map<number, CloneSession> { return this.replication.cloneSessions(); }
 
   /** The boundary where programs come in: whatever is wrong with one becomes a P4labError. */
-  private instantiate(json: Bmv2Json | string | Uint8Array): ProgramInstance {
+  private instantiate(json: Bmv2Json | string | Uint8Array | VerifiedProgram): ProgramInstance {
+    if (json instanceof ProgramInstance) return json;
     try {
       const compiled = compileProgram(parseProgramInput(json));
       return new ProgramInstance(compiled, this.replication, this.tm.hooks);
