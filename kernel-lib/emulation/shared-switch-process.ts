@@ -51,9 +51,9 @@ export class SharedSwitchProcess {
 
   /** Resolves with the device's gRPC address once it is ready; rejects with its log lines if it failed or the process died. */
   async ready(deviceId: number, what: string): Promise<string> {
-    const m = await waitForLine(this.proc, new RegExp(`^p4lab-switch (ready|failed) device=${deviceId}\\b(?: grpc=(\\S+))?`, 'm'), START_DEADLINE_MS, what);
+    const m = await waitForLine(this.proc, new RegExp(`^p4lab-switch (ready|failed) device=${deviceId}\\b(?: grpc=(\\S+)|: (.*))?`, 'm'), START_DEADLINE_MS, what);
     if (m[1] === 'ready') return m[2]!;
-    throw new P4labError(`${what} failed to start; its last output:\n  ${this.report(deviceId)}`, `see the full logs in ${this.logOf(deviceId)} and ${this.proc.logFile}`);
+    throw new P4labError(`${what} failed to start: ${m[3] ?? 'no reason given'}; its last output:\n  ${this.report(deviceId)}`, `see the full logs in ${this.logOf(deviceId)} and ${this.proc.logFile}`);
   }
 
   /** The device's last log lines, then the process's own output (its errors, a crash's stack), indented for a message. */

@@ -37,7 +37,8 @@ export interface PacketIo {
    * or why it failed (`code` IFACE_NOT_FOUND, IFACE_DOWN, IFACE_ERROR or
    * PORT_IN_USE). The others are open either way.
    */
-  open(ports: number[], ifnames: string[]): Array<NativeOpenFailure | undefined>;
+  /** Resolves once the ports that could be opened receive; per port, undefined or why it failed. */
+  open(ports: number[], ifnames: string[]): Promise<Array<NativeOpenFailure | undefined>>;
   close(port: number): boolean;
   /** Copies the packet into the port's transmit batch; false when the port is not open. */
   send(port: number, data: Uint8Array, offset: number, length: number): boolean;

@@ -68,8 +68,8 @@ function parseDevice(d: unknown, where: string): SwitchOptions {
 
 /**
  * Starts every device at once and prints, per device, its ready line on
- * stdout, or `p4lab-switch failed device=<id>` there and the reason with the
- * device's log lines on stderr. Stops all on SIGTERM or SIGINT; exits 1 when
+ * stdout, or `p4lab-switch failed device=<id>: <reason>` there and the reason
+ * with the device's log lines on stderr. Stops all on SIGTERM or SIGINT; exits 1 when
  * no device started.
  */
 export async function runDevices(devices: SwitchOptions[]): Promise<void> {
@@ -82,9 +82,10 @@ export async function runDevices(devices: SwitchOptions[]): Promise<void> {
         running.push(sw);
         process.stdout.write(`${sw.readyLine()}\n`);
       } catch (err) {
-        // The reason first: whoever waits for the failed line can read it at once.
-        process.stderr.write(`p4lab switch: device ${options.deviceId}: ${err instanceof P4labError ? err.describe() : (err as Error).stack}\n${logTail(options)}`);
-        process.stdout.write(`p4lab-switch failed device=${options.deviceId}\n`);
+        const reason = err instanceof P4labError ? err.describe() : (err as Error).stack;
+        process.stderr.write(`p4lab switch: device ${options.deviceId}: ${reason}\n${logTail(options)}`);
+        // The reason on the line too: stderr is another pipe, which a reader of stdout may see later.
+        process.stdout.write(`p4lab-switch failed device=${options.deviceId}: ${String(reason).split('\n')[0]}\n`);
       }
     }),
   );

@@ -53,31 +53,36 @@ export class SwitchProcess {
 
     const loop = new SwitchLoop(dataplane, log);
     const server = new grpc.Server();
+    let opening: Promise<void> | undefined;
     try {
       if (options.pcapDir !== undefined) loop.ports.setPcap(options.pcapDir);
-      try {
-        loop.ports.addAll(options.ports);
-      } catch (err) {
-        if (err instanceof PortError && err.binding) throw new P4labError(`-i ${err.binding}: ${err.message}`, err.hint);
-        throw err;
-      }
+      // The kernel's waits while the sockets are set up overlap the set-up of the
+      // services and the server's bind (and, with --devices, the other devices').
+      opening = loop.ports.addAll(options.ports).catch((err: unknown) => {
+        throw err instanceof PortError && err.binding ? new P4labError(`-i ${err.binding}: ${err.message}`, err.hint) : err;
+      });
+      opening.catch(() => {}); // awaited below
+      const target = new TargetController({ dataplane, loop, log, cpuPort: options.cpuPort, pcapDir: options.pcapDir, startRealtimeNs, startMonotonicNs });
+      addTargetService(server, target);
+      const p4runtime = addP4RuntimeService(server, { deviceId: options.deviceId, dataplane, cpuPort: options.cpuPort });
+      addHealthService(server, ['p4.v1.P4Runtime', 'p4lab.target.v1.Target']);
+      const binding = bind(server, options.grpcAddress);
+      binding.catch(() => {}); // awaited below, after the ports' errors
+      await opening;
+      const boundPort = await binding;
       if (options.busyPoll) loop.ports.busyPoll();
       for (const { port, iface } of options.ports) {
         const noRing = loop.ports.ringFailure(port);
         if (noRing) log.warn(`port ${port} on ${iface}: no receive ring (${noRing}), using recvmmsg`);
         else log.info(`port ${port} on ${iface} (PACKET_MMAP receive ring)`);
       }
-      const target = new TargetController({ dataplane, loop, log, cpuPort: options.cpuPort, pcapDir: options.pcapDir, startRealtimeNs, startMonotonicNs });
-      addTargetService(server, target);
-      const p4runtime = addP4RuntimeService(server, { deviceId: options.deviceId, dataplane, cpuPort: options.cpuPort });
-      addHealthService(server, ['p4.v1.P4Runtime', 'p4lab.target.v1.Target']);
-      const boundPort = await bind(server, options.grpcAddress);
       const grpcAddress = options.grpcAddress.replace(/:\d+$/, `:${boundPort}`);
       // Idle-timeout notifications need a periodic sweep, as BMv2's ageing thread does.
       const idleTimer = setInterval(() => dataplane.checkIdleTimeouts(), 100);
       log.info(`device ${options.deviceId} serving gRPC on ${grpcAddress}`);
       return new SwitchProcess(options, dataplane, loop, target, server, grpcAddress, idleTimer, p4runtime);
     } catch (err) {
+      await opening?.catch(() => {}); // no socket may open after the close below
       loop.close();
       server.forceShutdown();
       throw err;

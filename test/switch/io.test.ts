@@ -21,7 +21,7 @@ describe.skipIf(!usable)('ports on veth pairs (needs root and ip netns)', () => 
   let keep = false; // record the next packets' bytes
   const warnings: string[] = [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     nsA = net.netns('a');
     nsB = net.netns('b');
     [a0, a1] = veth('a0', 'a1', nsA);
@@ -34,8 +34,8 @@ describe.skipIf(!usable)('ports on veth pairs (needs root and ip netns)', () => 
       () => ports.flush(),
       (message) => warnings.push(message),
     );
-    ports.add(1, a0);
-    ports.add(2, b0);
+    await ports.add(1, a0);
+    await ports.add(2, b0);
   });
 
   afterAll(() => {
@@ -193,7 +193,7 @@ describe.skipIf(!usable)('ports on veth pairs (needs root and ip netns)', () => 
     expect(ports.size).toBe(1);
     const gone = await pktgen(`${nsA}:${a1}`, `${nsB}:${b1}`, { rate: 1000, duration: 0.1 });
     expect(gone.received).toBe(0);
-    ports.add(2, b0);
+    await ports.add(2, b0);
     const back = await pktgen(`${nsA}:${a1}`, `${nsB}:${b1}`, { rate: 1000, duration: 0.1 });
     expect(back.received).toBe(back.sent);
   });
@@ -204,7 +204,7 @@ describe.skipIf(!usable)('ports on veth pairs (needs root and ip netns)', () => 
     ip('-n', nsB, 'link', 'set', b1, 'up');
     await waitFor(() => ip('-n', nsB, 'link', 'show', b1).includes('LOWER_UP'));
     const [gone] = net.veth('g0', 'g1', nsB);
-    ports.add(5, gone);
+    await ports.add(5, gone);
     ip('link', 'del', gone);
     const r = await pktgen(`${nsA}:${a1}`, `${nsB}:${b1}`, { rate: 1000, duration: 0.2 });
     expect(r.received).toBe(r.sent);
@@ -213,27 +213,27 @@ describe.skipIf(!usable)('ports on veth pairs (needs root and ip netns)', () => 
     ports.remove(5);
   });
 
-  it('names the interface and the fix when it is missing or down', () => {
-    expect(() => ports.add(3, `${net.id}zz`)).toThrowError(/interface 'io\d+zz' not found/);
+  it('names the interface and the fix when it is missing or down', async () => {
+    await expect(ports.add(3, `${net.id}zz`)).rejects.toThrowError(/interface 'io\d+zz' not found/);
     const [down] = net.veth('d0', 'd1', nsB);
     ip('link', 'set', down, 'down');
     try {
-      ports.add(3, down);
+      await ports.add(3, down);
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(PortError);
       expect((err as PortError).code).toBe('IFACE_DOWN');
       expect((err as PortError).hint).toContain(`ip link set ${down} up`);
     }
-    expect(() => ports.add(1, down)).toThrowError(/port 1 is already bound/);
-    expect(() => ports.add(600, down)).toThrowError(/out of range/);
+    await expect(ports.add(1, down)).rejects.toThrowError(/port 1 is already bound/);
+    await expect(ports.add(600, down)).rejects.toThrowError(/out of range/);
   });
 
-  it('opens several ports together all or none, naming the binding that failed', () => {
+  it('opens several ports together all or none, naming the binding that failed', async () => {
     const [good] = net.veth('n0', 'n1', nsB);
     const before = ports.size;
     try {
-      ports.addAll([
+      await ports.addAll([
         { port: 7, iface: good },
         { port: 8, iface: `${net.id}zy` },
       ]);
@@ -244,8 +244,13 @@ describe.skipIf(!usable)('ports on veth pairs (needs root and ip netns)', () => 
       expect((err as PortError).binding).toBe(`8@${net.id}zy`);
     }
     expect(ports.size).toBe(before);
-    expect(() => ports.addAll([{ port: 7, iface: good }, { port: 7, iface: good }])).toThrowError(/port 7 is already bound/);
-    ports.addAll([{ port: 7, iface: good }]);
+    await expect(ports.addAll([{ port: 7, iface: good }, { port: 7, iface: good }])).rejects.toThrowError(/port 7 is already bound/);
+    const [other] = net.veth('o0', 'o1', nsB);
+    // Two opens in flight at once: the second sees the first's binding.
+    const first = ports.addAll([{ port: 7, iface: good }]);
+    await expect(ports.addAll([{ port: 7, iface: other }])).rejects.toThrowError(/port 7 is already bound/);
+    await expect(ports.addAll([{ port: 9, iface: good }])).rejects.toThrowError(/interface .* is already port 7/);
+    await first;
     expect(ports.size).toBe(before + 1);
     ports.remove(7);
   });

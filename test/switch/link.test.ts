@@ -170,7 +170,7 @@ describe.skipIf(!canUseNetns())('link emulation on veth ports (needs root and ip
     }
   }
 
-  beforeAll(() => {
+  beforeAll(async () => {
     nsA = net.netns('a');
     nsB = net.netns('b');
     let a0: string, b0: string;
@@ -179,8 +179,8 @@ describe.skipIf(!canUseNetns())('link emulation on veth ports (needs root and ip
     ports = new PortSet((port, data, length) => ports.transmit(port === 1 ? 2 : 1, data, length), pump, (message) => {
       throw new Error(message);
     });
-    ports.add(1, a0);
-    ports.add(2, b0);
+    await ports.add(1, a0);
+    await ports.add(2, b0);
   });
 
   afterAll(() => {

@@ -41,8 +41,8 @@ export function registerSwitch(program: Command): void {
         '("device-id", "grpc-server-addr" (default 127.0.0.1:0), "interface" (an array),',
         '"cpu-port", "program" (absent: --no-p4), "pcap", "log-level", "log-file",\n' +
         '"busy-poll" (true or false)).',
-        'It prints a ready line per device, or "p4lab-switch failed device=<id>" with',
-        'the reason and the device\'s log lines on stderr; the other devices keep running.',
+        'It prints a ready line per device, or "p4lab-switch failed device=<id>: <reason>"',
+        'with the device\'s log lines on stderr; the other devices keep running.',
         '',
         'Example:',
         '  p4lab switch -i 1@veth1 -i 2@veth2 --grpc-server-addr 127.0.0.1:9559 build/router.json',

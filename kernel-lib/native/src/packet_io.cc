@@ -200,10 +200,82 @@ PacketIo::~PacketIo() {
   }
 }
 
-// open(ports, ifnames): adds ports, setting their sockets up side by side:
-// each receive ring costs the kernel a network-wide synchronisation (several
-// ms), which would otherwise add up port after port. Returns, per port,
-// undefined or the failure ({message, code}); the others open anyway.
+namespace {
+
+// One port open() sets up: filled in on a worker thread, registered on the loop's.
+struct OpenJob {
+  uint32_t port = 0;
+  std::string ifname;
+  PortSocket* sock = nullptr;
+  int fd = -1;
+  std::string error;
+  OpenFailure failure = OpenFailure::kSystem;
+  bool inUse = false;
+};
+
+}  // namespace
+
+// Sets the sockets up off the event loop, then registers them on it.
+class PacketIo::OpenWorker : public Napi::AsyncWorker {
+ public:
+  OpenWorker(Napi::Env env, PacketIo* io, Napi::Object self, std::vector<OpenJob> jobs)
+      : Napi::AsyncWorker(env, "p4lab:PacketIo.open"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        io_(io),
+        self_(Napi::Persistent(self)),
+        jobs_(std::move(jobs)),
+        maxFrame_(io->slotSize_ - kHeadroom) {}
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+  void Execute() override {
+    SideBySide(jobs_.size(), [this](size_t i) {
+      OpenJob& job = jobs_[i];
+      if (job.inUse) return;
+      job.sock = new PortSocket();
+      job.fd = OpenSocket(job.ifname, maxFrame_, &job.sock->ring, &job.sock->ringFailure, &job.error, &job.failure);
+    });
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::Array results = Napi::Array::New(env, jobs_.size());
+    for (uint32_t i = 0; i < jobs_.size(); i++) {
+      OpenJob& job = jobs_[i];
+      // Another open() of the same port may have finished first.
+      if (job.fd >= 0 && io_->ports_.count(job.port) > 0) {
+        close(job.fd);
+        job.fd = -1;
+        job.inUse = true;
+      }
+      if (job.fd < 0) {
+        delete job.sock;
+        Napi::Object failure = Napi::Object::New(env);
+        failure.Set("message", job.inUse ? "port " + std::to_string(job.port) + " is already open" : job.error);
+        failure.Set("code", job.inUse ? "PORT_IN_USE" : FailureCode(job.failure));
+        results.Set(i, failure);
+        continue;
+      }
+      io_->Register(self_.Value(), job.sock, job.port, job.fd, job.ifname);
+    }
+    deferred_.Resolve(results);
+  }
+
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  PacketIo* io_;
+  Napi::ObjectReference self_;  // keeps the PacketIo alive until the sockets are registered
+  std::vector<OpenJob> jobs_;
+  uint32_t maxFrame_;
+};
+
+// open(ports, ifnames): adds ports. Resolves with, per port, undefined or the
+// failure ({message, code}); the others open anyway. Each receive ring costs
+// the kernel a network-wide synchronisation (several ms): the sockets are set
+// up side by side on worker threads, so neither the waits add up port after
+// port nor the event loop (and the other devices of the process) waits.
 Napi::Value PacketIo::Open(const Napi::CallbackInfo& info) {
   if (info.Length() != 2 || !info[0].IsArray() || !info[1].IsArray())
     throw Napi::TypeError::New(env_, "open(ports, ifnames)");
@@ -211,46 +283,19 @@ Napi::Value PacketIo::Open(const Napi::CallbackInfo& info) {
   Napi::Array nameList = info[1].As<Napi::Array>();
   const uint32_t n = portList.Length();
   if (nameList.Length() != n) throw Napi::TypeError::New(env_, "open(ports, ifnames): one name per port");
-  struct Job {
-    uint32_t port;
-    std::string ifname;
-    PortSocket* sock = nullptr;
-    int fd = -1;
-    std::string error;
-    OpenFailure failure = OpenFailure::kSystem;
-    bool inUse = false;
-  };
-  std::vector<Job> jobs(n);
+  std::vector<OpenJob> jobs(n);
   for (uint32_t i = 0; i < n; i++) {
     jobs[i].port = portList.Get(i).As<Napi::Number>().Uint32Value();
     jobs[i].ifname = nameList.Get(i).As<Napi::String>().Utf8Value();
     jobs[i].inUse = ports_.count(jobs[i].port) > 0;
   }
-  const uint32_t maxFrame = slotSize_ - kHeadroom;
-  auto setUp = [maxFrame](Job* job) {
-    if (job->inUse) return;
-    job->sock = new PortSocket();
-    job->fd = OpenSocket(job->ifname, maxFrame, &job->sock->ring, &job->sock->ringFailure, &job->error, &job->failure);
-  };
-  SideBySide(n, [&](size_t i) { setUp(&jobs[i]); });
-
-  Napi::Array results = Napi::Array::New(env_, n);
-  for (uint32_t i = 0; i < n; i++) {
-    Job& job = jobs[i];
-    if (job.fd < 0) {
-      delete job.sock;
-      Napi::Object failure = Napi::Object::New(env_);
-      failure.Set("message", job.inUse ? "port " + std::to_string(job.port) + " is already open" : job.error);
-      failure.Set("code", job.inUse ? "PORT_IN_USE" : FailureCode(job.failure));
-      results.Set(i, failure);
-      continue;
-    }
-    Register(info, job.sock, job.port, job.fd, job.ifname);
-  }
-  return results;
+  auto* worker = new OpenWorker(env_, this, info.This().As<Napi::Object>(), std::move(jobs));
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();  // deletes itself when done
+  return promise;
 }
 
-void PacketIo::Register(const Napi::CallbackInfo& info, PortSocket* sock, uint32_t port, int fd, const std::string& ifname) {
+void PacketIo::Register(Napi::Object self, PortSocket* sock, uint32_t port, int fd, const std::string& ifname) {
   sock->owner = this;
   sock->port = port;
   sock->fd = fd;
@@ -268,7 +313,7 @@ void PacketIo::Register(const Napi::CallbackInfo& info, PortSocket* sock, uint32
   uv_poll_init(loop, &sock->poll, fd);
   sock->poll.data = sock;
   uv_poll_start(&sock->poll, UV_READABLE, &PacketIo::OnReadable);
-  if (ports_.empty()) self_ = Napi::Persistent(info.This().As<Napi::Object>());
+  if (ports_.empty()) self_ = Napi::Persistent(self);
   ports_[port] = sock;
   UpdatePoller();
 }

@@ -69,8 +69,9 @@ class PacketIo : public Napi::ObjectWrap<PacketIo> {
   void Finish(PortSocket* sock, uint32_t slot, uint32_t count, uint32_t length, uint32_t status, uint16_t vlanTci,
               uint16_t vlanTpid);
   void FlushPort(PortSocket* sock);
+  class OpenWorker;
   // Starts receiving on a socket OpenSocket set up, as `port`.
-  void Register(const Napi::CallbackInfo& info, PortSocket* sock, uint32_t port, int fd, const std::string& ifname);
+  void Register(Napi::Object self, PortSocket* sock, uint32_t port, int fd, const std::string& ifname);
   // Stops and forgets a port; returns its socket for the caller to close.
   int DetachPort(std::map<uint32_t, PortSocket*>::iterator it);
 

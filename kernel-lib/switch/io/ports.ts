@@ -73,6 +73,8 @@ export class PortSet {
   private readonly io: PacketIo;
   private readonly copy: NativeAddon['copyBytes'];
   private readonly ports = new Map<number, Port>();
+  /** Bindings whose sockets are being set up (addAll awaits the addon). */
+  private readonly opening = new Set<{ port: number; iface: string }>();
   private readonly bound: Port[] = []; // the ports, for loops on the packet path (a Map iterator is an allocation)
   private readonly byNumber = new Array<Port | undefined>(MAX_PORT + 2).fill(undefined); // by port number, 511 included
   private readonly views: Uint8Array[] = [];
@@ -106,29 +108,37 @@ export class PortSet {
   }
 
   /** Opens `iface` as `port`; a PortError names the problem and the fix. */
-  add(port: number, iface: string): void {
-    this.addAll([{ port, iface }]);
+  add(port: number, iface: string): Promise<void> {
+    return this.addAll([{ port, iface }]);
   }
 
   /**
-   * Opens several ports at once (their sockets are set up side by side, see
-   * the addon), all or none: on a failure the others are closed again and a
-   * PortError names the failing binding (`binding`) and the fix.
+   * Opens several ports at once (their sockets are set up side by side, off
+   * the event loop, see the addon), all or none: on a failure the others are
+   * closed again and a PortError names the failing binding (`binding`) and
+   * the fix.
    */
-  addAll(bindings: ReadonlyArray<{ port: number; iface: string }>): void {
+  async addAll(bindings: ReadonlyArray<{ port: number; iface: string }>): Promise<void> {
     bindings.forEach(({ port, iface }, i) => {
       if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) {
         throw new PortError('INVALID_PORT', `port number ${port} is out of range`, `use 0..${MAX_PORT} (511 is the drop port)`, `${port}@${iface}`);
       }
-      const bound = this.ports.get(port) ?? bindings.slice(0, i).find((b) => b.port === port);
+      const taken = [...this.ports.values(), ...this.opening, ...bindings.slice(0, i)];
+      const bound = taken.find((b) => b.port === port);
       if (bound) throw new PortError('PORT_IN_USE', `port ${port} is already bound to ${bound.iface}`, 'remove it first or pick another number', `${port}@${iface}`);
-      const owner = [...this.ports.values(), ...bindings.slice(0, i)].find((p) => p.iface === iface);
+      const owner = taken.find((p) => p.iface === iface);
       if (owner) throw new PortError('PORT_IN_USE', `interface ${iface} is already port ${owner.port}`, 'bind each interface once', `${port}@${iface}`);
     });
-    const failures = this.io.open(
-      bindings.map((b) => b.port),
-      bindings.map((b) => b.iface),
-    );
+    for (const b of bindings) this.opening.add(b);
+    let failures: Awaited<ReturnType<PacketIo['open']>>;
+    try {
+      failures = await this.io.open(
+        bindings.map((b) => b.port),
+        bindings.map((b) => b.iface),
+      );
+    } finally {
+      for (const b of bindings) this.opening.delete(b);
+    }
     const failed = failures.findIndex((f) => f !== undefined);
     if (failed >= 0) {
       bindings.forEach(({ port }, i) => failures[i] === undefined && this.io.close(port));

@@ -133,10 +133,10 @@ export class TargetController {
     return this.linkLog.list(port);
   }
 
-  addPort(port: number, iface: string): void {
+  async addPort(port: number, iface: string): Promise<void> {
     if (port === this.ctx.cpuPort) throw new ControlError('INVALID_ARGUMENT', `port ${port} is the CPU port: bind the interface to another port number`);
     try {
-      this.ctx.loop.ports.add(port, iface);
+      await this.ctx.loop.ports.add(port, iface);
     } catch (err) {
       throw portControlError(err);
     }

@@ -7,7 +7,7 @@ import type { TargetController } from './controller.js';
 import { linkFieldName, linkFromMessage, linkToMessage, type LinkConfigMessage } from './convert.js';
 import { loadTargetProtos } from './proto.js';
 
-type Handler = (request: Record<string, unknown>) => object;
+type Handler = (request: Record<string, unknown>) => object | Promise<object>;
 
 export function addTargetService(server: grpc.Server, target: TargetController): void {
   const handlers: Record<string, Handler> = {
@@ -32,11 +32,11 @@ export function addTargetService(server: grpc.Server, target: TargetController):
         direction: c.direction === 'ingress' ? 'INGRESS' : 'EGRESS',
       })),
     }),
-    AddPort: (r) => {
+    AddPort: async (r) => {
       const port = uint(r.port);
       const iface = typeof r.iface === 'string' ? r.iface : '';
       if (!iface) throw new ControlError('INVALID_ARGUMENT', 'iface is empty: name the interface to bind');
-      target.addPort(port, iface);
+      await target.addPort(port, iface);
       return { port, iface };
     },
     RemovePort: (r) => {
@@ -76,12 +76,14 @@ export function addTargetService(server: grpc.Server, target: TargetController):
   };
   const impl: grpc.UntypedServiceImplementation = {};
   for (const [name, handler] of Object.entries(handlers)) {
-    impl[name] = (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, callback: grpc.sendUnaryData<object>) => {
+    impl[name] = async (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, callback: grpc.sendUnaryData<object>) => {
+      let reply: object;
       try {
-        callback(null, handler(call.request));
+        reply = await handler(call.request);
       } catch (err) {
-        callback(toServiceError(err));
+        return callback(toServiceError(err));
       }
+      callback(null, reply);
     };
   }
   server.addService(loadTargetProtos().Target.service, impl);
