@@ -88,22 +88,19 @@ export async function runSwitch(options: SwitchOptions): Promise<void> {
 }
 
 /**
- * On SIGTERM or SIGINT, stops every switch in `running` (read at that moment,
- * so devices still starting are included once they have started), then exits:
+ * On SIGTERM or SIGINT, stops every switch in `running` (read at that moment;
+ * the sockets of devices still starting close with the process), then exits:
  * 0, or 1 if stopping failed.
  */
 export function stopOnSignals(running: readonly SwitchProcess[]): void {
-  let stopping = false;
   const shutdown = (): void => {
-    if (stopping) return;
-    stopping = true;
-    Promise.all(running.map((sw) => sw.stop())).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`p4lab switch: shutdown failed: ${(err as Error).message}\n`);
-        process.exit(1);
-      },
-    );
+    try {
+      for (const sw of running) sw.stop();
+    } catch (err) {
+      process.stderr.write(`p4lab switch: shutdown failed: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+    process.exit(0);
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

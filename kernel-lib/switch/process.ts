@@ -94,18 +94,17 @@ export class SwitchProcess {
     return `p4lab-switch ready device=${this.options.deviceId} grpc=${this.grpcAddress} ports=${this.loop.ports.size} rx=${this.loop.ports.rxMode()}`;
   }
 
-  /** Closes sockets, flushes pcaps, stops the server. */
-  async stop(): Promise<void> {
+  /**
+   * Closes sockets, flushes pcaps, stops the server. At once, as
+   * simple_switch exits: calls and streams still open are cancelled (a
+   * graceful shutdown waited up to 200 ms for streams whose clients had
+   * already closed them, on every network's teardown).
+   */
+  stop(): void {
     clearInterval(this.idleTimer);
     this.p4runtime.close();
     this.loop.close();
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => this.server.forceShutdown(), 1000);
-      this.server.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    });
+    this.server.forceShutdown();
   }
 }
 

@@ -318,36 +318,47 @@ void PacketIo::Register(Napi::Object self, PortSocket* sock, uint32_t port, int 
   UpdatePoller();
 }
 
-int PacketIo::DetachPort(std::map<uint32_t, PortSocket*>::iterator it) {
+PortSocket* PacketIo::DetachPort(std::map<uint32_t, PortSocket*>::iterator it) {
   PortSocket* sock = it->second;
   FlushPort(sock);
   ports_.erase(it);
   uv_poll_stop(&sock->poll);
-  int fd = sock->fd;
-  sock->fd = -1;
-  uv_close(reinterpret_cast<uv_handle_t*>(&sock->poll),
-           [](uv_handle_t* h) { delete static_cast<PortSocket*>(h->data); });
   if (ports_.empty()) {
     UpdatePoller();
     self_.Reset();
   }
-  return fd;
+  return sock;
+}
+
+// Unmaps the ring and closes the socket. The kernel frees a packet socket only
+// once both are gone, and then waits for a network-wide synchronisation (tens
+// of ms) in the thread that let go last: callers release several side by side.
+void PacketIo::ReleaseSocket(PortSocket* sock) {
+  sock->ring.Unmap();
+  close(sock->fd);
+  sock->fd = -1;
+}
+
+void PacketIo::DisposePort(PortSocket* sock) {
+  uv_close(reinterpret_cast<uv_handle_t*>(&sock->poll), [](uv_handle_t* h) { delete static_cast<PortSocket*>(h->data); });
 }
 
 Napi::Value PacketIo::Close(const Napi::CallbackInfo& info) {
   uint32_t port = info[0].As<Napi::Number>().Uint32Value();
   auto it = ports_.find(port);
   if (it == ports_.end()) return Napi::Boolean::New(env_, false);
-  close(DetachPort(it));
+  PortSocket* sock = DetachPort(it);
+  ReleaseSocket(sock);
+  DisposePort(sock);
   return Napi::Boolean::New(env_, true);
 }
 
-// Closes the sockets side by side: the kernel waits for a network-wide
-// synchronisation on each close (tens of ms with a ring), as on each open.
+// Closes the sockets side by side (see ReleaseSocket), as open() sets them up.
 Napi::Value PacketIo::CloseAll(const Napi::CallbackInfo&) {
-  std::vector<int> fds;
-  while (!ports_.empty()) fds.push_back(DetachPort(ports_.begin()));
-  SideBySide(fds.size(), [&](size_t i) { close(fds[i]); });
+  std::vector<PortSocket*> socks;
+  while (!ports_.empty()) socks.push_back(DetachPort(ports_.begin()));
+  SideBySide(socks.size(), [&](size_t i) { ReleaseSocket(socks[i]); });
+  for (PortSocket* sock : socks) DisposePort(sock);
   return env_.Undefined();
 }
 

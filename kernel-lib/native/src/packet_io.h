@@ -72,8 +72,10 @@ class PacketIo : public Napi::ObjectWrap<PacketIo> {
   class OpenWorker;
   // Starts receiving on a socket OpenSocket set up, as `port`.
   void Register(Napi::Object self, PortSocket* sock, uint32_t port, int fd, const std::string& ifname);
-  // Stops and forgets a port; returns its socket for the caller to close.
-  int DetachPort(std::map<uint32_t, PortSocket*>::iterator it);
+  // Stops and forgets a port; the caller then releases its socket and disposes of it.
+  PortSocket* DetachPort(std::map<uint32_t, PortSocket*>::iterator it);
+  static void ReleaseSocket(PortSocket* sock);
+  static void DisposePort(PortSocket* sock);
 
   uint32_t batch_;
   uint32_t slotSize_;

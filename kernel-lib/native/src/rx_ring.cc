@@ -29,8 +29,11 @@ uint32_t FrameSizeFor(uint32_t maxFrame) {
 
 }  // namespace
 
-RxRing::~RxRing() {
+RxRing::~RxRing() { Unmap(); }
+
+void RxRing::Unmap() {
   if (map_) munmap(map_, size_);
+  map_ = nullptr;
 }
 
 bool RxRing::Setup(int fd, uint32_t maxFrame, std::string* error) {

@@ -24,6 +24,8 @@ class RxRing {
   // kernel refuses; the socket is then left as it was.
   bool Setup(int fd, uint32_t maxFrame, std::string* error);
   bool active() const { return map_ != nullptr; }
+  // Unmaps the ring (the socket is freed only once it is unmapped and closed).
+  void Unmap();
 
   // The oldest frame the kernel has filled, or nullptr when there is none.
   struct tpacket2_hdr* Peek() const;
