@@ -1,9 +1,9 @@
 // Finding and removing what networks left on the machine, by the names and
 // labels p4lab gives everything it creates (naming.ts). Works without the
 // process that started the network, and touches nothing p4lab did not create.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { containersOfNetwork, removeContainer } from './docker/engine.js';
-import { ANY_ROOT_IF, namespaceNetwork, rootIfPrefix } from './naming.js';
+import { ANY_ROOT_IF, deviceGroup, namespaceNetwork, rootIfPrefix } from './naming.js';
 import { RUN_ROOT, runDir } from './paths.js';
 import { processesOfNetwork } from './processes.js';
 import { runRaw } from './run.js';
@@ -19,6 +19,29 @@ export interface Leftovers {
 function rootInterfaces(network: string | undefined): string[] {
   const names = readdirSync('/sys/class/net');
   return network === undefined ? names.filter((n) => ANY_ROOT_IF.test(n)) : names.filter((n) => n.startsWith(rootIfPrefix(network)));
+}
+
+/**
+ * `ip` lines deleting the network's root-namespace interfaces: its device
+ * group in one go when the group holds nothing else (one kernel
+ * synchronisation instead of one per interface), and one by one whatever is
+ * not in it (or everything, when something else joined the group).
+ */
+function interfaceDeletions(network: string | undefined, interfaces: string[]): string[] {
+  const single = (names: string[]): string[] => names.map((i) => `link del ${i}`);
+  if (network === undefined || interfaces.length === 0) return single(interfaces);
+  const group = String(deviceGroup(network));
+  const members = readdirSync('/sys/class/net').filter((n) => groupOf(n) === group);
+  if (members.length === 0 || members.some((m) => !interfaces.includes(m))) return single(interfaces);
+  return [`link del group ${group}`, ...single(interfaces.filter((i) => !members.includes(i)))];
+}
+
+function groupOf(ifname: string): string | undefined {
+  try {
+    return readFileSync(`/sys/class/net/${ifname}/netdev_group`, 'utf8').trim();
+  } catch {
+    return undefined; // gone meanwhile
+  }
 }
 
 function namespaces(network: string | undefined): string[] {
@@ -71,7 +94,7 @@ export async function cleanup(network: string | undefined): Promise<Leftovers> {
   }
   await Promise.all(found.containers.map(removeContainer));
   // -force: keep going when a veth already went with its peer.
-  const lines = [...found.interfaces.map((i) => `link del ${i}`), ...found.namespaces.map((ns) => `netns del ${ns}`)];
+  const lines = [...interfaceDeletions(network, found.interfaces), ...found.namespaces.map((ns) => `netns del ${ns}`)];
   if (lines.length) await runRaw(['ip', '-force', '-batch', '-'], { input: lines.join('\n') + '\n' });
   if (network === undefined) rmSync(RUN_ROOT, { recursive: true, force: true });
   else rmSync(runDir(network), { recursive: true, force: true });

@@ -37,6 +37,15 @@ export function rootIfPrefix(network: string): string {
   return `p4${networkId(network)}-`;
 }
 
+/**
+ * Device group (IFLA_GROUP) of the network's root-namespace interfaces:
+ * `ip link del group G` removes them all with one kernel synchronisation
+ * instead of one per interface (~16 ms each). "P4" (0x5034) and the id.
+ */
+export function deviceGroup(network: string): number {
+  return 0x5034_0000 + parseInt(networkId(network), 16);
+}
+
 /** Matches interface names of any p4lab network (for `cleanup --all`). */
 export const ANY_ROOT_IF = /^p4[0-9a-f]{4}-/;
 

@@ -10,7 +10,7 @@ import { DockerHost, type DockerHostOptions } from './hosts/docker-host.js';
 import { NetnsHost } from './hosts/netns-host.js';
 import { Link, linkNotFound, type LinkDriver, type LinkEnd } from './link.js';
 import type { EmulationValues, LinkEmulation } from './link-params.js';
-import { bridgeIfName, checkNetworkName, checkNodeName, networkId, nodeTag, portIfName } from './naming.js';
+import { bridgeIfName, checkNetworkName, checkNodeName, deviceGroup, networkId, nodeTag, portIfName } from './naming.js';
 import { inNetns, ipBatch, run, runRaw } from './run.js';
 import { createRunDir, logDir, writeState, type NodeState } from './state.js';
 import { P4SwitchNode, type P4SwitchOptions } from './switch-node.js';
@@ -220,7 +220,7 @@ export class Network implements LinkDriver {
     this.#saveState();
     try {
       await this.#createHosts(this.#hosts());
-      await ipBatch('creating bridges', this.#bridges().flatMap((b) => bridgeLines(b.ifname)));
+      await ipBatch('creating bridges', this.#bridges().flatMap((b) => bridgeLines(b.ifname, deviceGroup(this.name))));
       await ipBatch('creating links', this.#links.map((l) => vethLine(this.#vethEnd(l.a), this.#vethEnd(l.b))));
       await ipBatch('configuring switch and bridge ports', this.#links.flatMap((l) => [...this.#rootLines(l.a), ...this.#rootLines(l.b)]));
       for (const h of this.#hosts()) h.addr = this.#address(h);
@@ -301,8 +301,9 @@ export class Network implements LinkDriver {
   #rootLines(end: LinkEnd): string[] {
     const e = this.#entry(end.node);
     if (e.kind === 'host') return [];
-    if (e.kind === 'bridge') return interfaceLines(end.ifname, { master: e.ifname, up: true });
-    return interfaceLines(end.ifname, { mac: portMac(networkId(this.name), 'switch', e.switchSeq, end.port), up: true });
+    const group = deviceGroup(this.name);
+    if (e.kind === 'bridge') return interfaceLines(end.ifname, { master: e.ifname, group, up: true });
+    return interfaceLines(end.ifname, { mac: portMac(networkId(this.name), 'switch', e.switchSeq, end.port), group, up: true });
   }
 
   #address(h: HostEntry): HostAddress | undefined {

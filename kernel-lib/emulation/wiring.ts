@@ -22,8 +22,9 @@ export function vethLine(a: VethEnd, b: VethEnd): string {
  * IPv6 link-local addresses (and their router solicitations and MLD reports)
  * off emulated links, so the only packets on them are the experiment's.
  */
-export function interfaceLines(ifname: string, o: { mac?: string; master?: string; ip?: string; up: boolean }): string[] {
+export function interfaceLines(ifname: string, o: { mac?: string; master?: string; ip?: string; group?: number; up: boolean }): string[] {
   const lines = [`link set dev ${ifname} addrgenmode none`];
+  if (o.group !== undefined) lines.push(`link set dev ${ifname} group ${o.group}`);
   if (o.mac) lines.push(`link set dev ${ifname} address ${o.mac}`);
   if (o.master) lines.push(`link set dev ${ifname} master ${o.master}`);
   if (o.ip) lines.push(`addr add ${o.ip} dev ${ifname}`);
@@ -35,9 +36,9 @@ export function neighborLine(ifname: string, ip: string, mac: string): string {
   return `neigh replace ${ip.split('/')[0]} lladdr ${mac} dev ${ifname} nud permanent`;
 }
 
-export function bridgeLines(ifname: string): string[] {
+export function bridgeLines(ifname: string, group: number): string[] {
   // No STP: ports forward as soon as they are up (no 30 s listening/learning).
-  return [`link add name ${ifname} type bridge stp_state 0 forward_delay 0`, `link set dev ${ifname} addrgenmode none`, `link set dev ${ifname} up`];
+  return [`link add name ${ifname} type bridge stp_state 0 forward_delay 0`, ...interfaceLines(ifname, { group, up: true })];
 }
 
 /**

@@ -8,12 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, findLeftovers, isEmpty } from '../../kernel-lib/emulation/cleanup.js';
 import { dockerAvailable } from '../../kernel-lib/emulation/docker/engine.js';
 import { imageExists, loadRecipe } from '../../kernel-lib/emulation/docker/images.js';
+import { deviceGroup } from '../../kernel-lib/emulation/naming.js';
 import { runRaw } from '../../kernel-lib/emulation/run.js';
 import { p4lab, requireBuild, waitForStdout } from './helpers.js';
 
 const NET = 'etest-kill';
 const FOREIGN_BRIDGE = 'etkillforeign';
 const FOREIGN_NS = 'etest-kill-foreign';
+/** Not p4lab's, but in the network's device group: cleanup must not delete the group wholesale. */
+const FOREIGN_IN_GROUP = 'etkillgroup';
 const image = loadRecipe('vnf-base').tag;
 const withDocker = (await dockerAvailable()) && (await imageExists(image));
 
@@ -23,11 +26,14 @@ describe('kill -9, then p4lab cleanup', () => {
     await cleanup(NET);
     await runRaw(['ip', 'link', 'add', FOREIGN_BRIDGE, 'type', 'bridge']);
     await runRaw(['ip', 'netns', 'add', FOREIGN_NS]);
+    await runRaw(['ip', 'link', 'add', FOREIGN_IN_GROUP, 'type', 'bridge']);
+    await runRaw(['ip', 'link', 'set', 'dev', FOREIGN_IN_GROUP, 'group', String(deviceGroup(NET))]);
   });
   afterAll(async () => {
     await cleanup(NET);
     await runRaw(['ip', 'link', 'del', FOREIGN_BRIDGE]);
     await runRaw(['ip', 'netns', 'del', FOREIGN_NS]);
+    await runRaw(['ip', 'link', 'del', FOREIGN_IN_GROUP]);
   });
 
   it(`leaves zero namespaces, interfaces, processes${withDocker ? ' and containers' : ''} of the network, and foreign ones alone`, async () => {
@@ -51,6 +57,7 @@ describe('kill -9, then p4lab cleanup', () => {
     expect(isEmpty(await findLeftovers(NET))).toBe(true);
     expect(existsSync(`/sys/class/net/${FOREIGN_BRIDGE}`)).toBe(true);
     expect(existsSync(`/run/netns/${FOREIGN_NS}`)).toBe(true);
+    expect(existsSync(`/sys/class/net/${FOREIGN_IN_GROUP}`)).toBe(true);
   });
 
   it('wants a network name or --all', async () => {
