@@ -4,7 +4,8 @@
 // (until every switch serves its program and every interface is up) and
 // teardown, beside Debian's Mininet with plain Linux bridges
 // (`mn --switch lxbr --controller none --topo linear,N --test none`) in the
-// same run, as a ratio, and the switch processes' resident memory per switch
+// same run, as a ratio of medians over RUNS runs, and the switch processes'
+// resident memory per switch
 // (switches share a few processes, one per core); then the start time of
 // Docker hosts.
 //
@@ -23,6 +24,7 @@ import { PACKAGE_ROOT } from '../kernel-lib/package-root.js';
 const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const NS = SIZES.length ? SIZES : [5, 20, 50];
 const DOCKER_HOSTS = 10;
+const RUNS = 3;
 const PROGRAM = join(PACKAGE_ROOT, 'p4', 'l2_forwarder.p4');
 const work = mkdtempSync(join(tmpdir(), 'p4lab-bench-topo-'));
 
@@ -120,17 +122,25 @@ async function dockerStart(): Promise<string> {
 }
 
 const pad = (s: string, n: number): string => s.padStart(n);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 try {
   const mininet = ensureMininet();
-  console.log('linear,N: N hosts, N P4 switches (L2 forwarder) vs Mininet with Linux bridges; seconds');
-  console.log(`${pad('N', 4)} ${pad('p4lab up', 10)} ${pad('p4lab down', 11)} ${pad('mn up', 8)} ${pad('mn down', 8)} ${pad('up ratio', 9)} ${pad('down ratio', 11)} ${pad('MiB/switch', 11)}`);
+  console.log(`linear,N: N hosts, N P4 switches (L2 forwarder) vs Mininet with Linux bridges; seconds, median of ${RUNS} runs each, taken in turn`);
+  console.log(`${pad('N', 4)} ${pad('p4lab up', 10)} ${pad('p4lab down', 11)} ${pad('mn up', 8)} ${pad('mn down', 8)} ${pad('up ratio', 9)} ${pad('down ratio', 11)} ${pad('MiB/switch', 11)}  p4lab up, each run`);
   for (const n of NS) {
-    const p = await p4labLinear(n);
-    const m = mininet ? await mininetLinear(n) : undefined;
+    const ps: Array<Awaited<ReturnType<typeof p4labLinear>>> = [];
+    const ms: Array<{ up: number; down: number }> = [];
+    for (let r = 0; r < RUNS; r++) {
+      ps.push(await p4labLinear(n));
+      const m = mininet ? await mininetLinear(n) : undefined;
+      if (m) ms.push(m);
+    }
+    const p = { up: median(ps.map((x) => x.up)), down: median(ps.map((x) => x.down)), mib: median(ps.map((x) => x.mibPerSwitch)) };
+    const m = ms.length ? { up: median(ms.map((x) => x.up)), down: median(ms.map((x) => x.down)) } : undefined;
     const f = (x: number | undefined, w: number): string => pad(x === undefined ? '-' : x.toFixed(2), w);
-    console.log(`${pad(String(n), 4)} ${f(p.up, 10)} ${f(p.down, 11)} ${f(m?.up, 8)} ${f(m?.down, 8)} ${f(m && p.up / m.up, 9)} ${f(m && p.down / m.down, 11)} ${pad(p.mibPerSwitch.toFixed(1), 11)}`);
+    console.log(`${pad(String(n), 4)} ${f(p.up, 10)} ${f(p.down, 11)} ${f(m?.up, 8)} ${f(m?.down, 8)} ${f(m && p.up / m.up, 9)} ${f(m && p.down / m.down, 11)} ${pad(p.mib.toFixed(1), 11)}  ${ps.map((x) => x.up.toFixed(2)).join(' ')}`);
   }
-  console.log('(ratio = p4lab / Mininet; below 1 means p4lab is faster)\n');
+  console.log('(ratio = p4lab / Mininet; below 1 means p4lab is faster. The first p4lab run of the process also loads its modules; compilations come from the on-disk cache once made.)\n');
   console.log(await dockerStart());
 } finally {
   rmSync(work, { recursive: true, force: true });
