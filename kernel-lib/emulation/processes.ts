@@ -70,10 +70,11 @@ export function lastLines(text: string, n: number): string {
 
 /**
  * Starts argv detached, output appended to logFile, environment tagged with
- * the network's name. The caller must not keep Node alive only for it
+ * the network's name; `env` adds variables to this process's, and removes
+ * those it sets to undefined. The caller must not keep Node alive only for it
  * (the child is unref'd): a notebook may exit and leave the network running.
  */
-export function startProcess(network: string, what: string, argv: string[], logFile: string, env: Record<string, string> = {}): ManagedProcess {
+export function startProcess(network: string, what: string, argv: string[], logFile: string, env: Record<string, string | undefined> = {}): ManagedProcess {
   const fd = openSync(logFile, 'a');
   try {
     const child = spawn(argv[0]!, argv.slice(1), {
