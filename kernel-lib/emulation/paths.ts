@@ -1,11 +1,9 @@
-// Places on the machine emulation uses: the repository (for the traffic tools
-// and the container shim) and the run directory that lets a network outlive
-// the process that started it.
+// Places on the machine emulation uses: the container shim and recipes in the
+// repository, and the run directory that lets a network outlive the process
+// that started it. (The traffic tools' directory is traffic/host.ts's TOOL_DIR.)
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
 
-/** Static traffic tools (built by set-up). */
-export const TOOL_DIR = join(PACKAGE_ROOT, 'build', 'bin');
 /** Where Docker hosts see the traffic tools (mounted read-only). */
 export const CONTAINER_TOOL_DIR = '/opt/p4lab/bin';
 /** The container start shim (scripts/setup.d/40-docker.sh builds it). */

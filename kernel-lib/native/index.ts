@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { P4labError } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 /** Counters the native side keeps per port (kernel drops are accumulated). */
 export interface NativePortStats {
@@ -95,13 +95,7 @@ export function nativeToolPath(tool: 'p4lab_pktgen' | 'p4lab_reference_forwarder
   return addonPath ? join(dirname(addonPath), tool) : undefined;
 }
 
-// Works from the sources (kernel-lib/native) and from dist/kernel-lib/native.
 function findAddon(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'build', 'native', 'p4lab_native.node');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  return undefined;
+  const path = join(PACKAGE_ROOT, 'build', 'native', 'p4lab_native.node');
+  return existsSync(path) ? path : undefined;
 }

@@ -3,9 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { HOST_ENV, PROCESS_ENV, namespaceName } from '../naming.js';
-import { TOOL_DIR } from '../paths.js';
 import { ManagedProcess, processesOfNetwork, startProcess } from '../processes.js';
 import { run, runRaw } from '../run.js';
+import { TOOL_DIR } from '../../traffic/host.js';
 import { commandArgv, hostCommandError, type EmuHost, type ExecOptions, type ExecResult } from './host.js';
 
 export class NetnsHost implements EmuHost {
