@@ -1,6 +1,6 @@
 // P4Runtime client figures: table-entry insert rate in batches of 1 and 1000
 // (the client sends a batch as Writes of at most 250 updates, two in flight),
-// a whole-register read of 1024 cells, and the round trip of a single write.
+// a whole-register read of 1024 cells, reads of 32-cell ranges, and the round trip of a single write.
 // The switch (R1's P4Runtime service over S1's engine) runs in a child process,
 // so client and switch each have a core.  Run: node dist/bench/runtime.js
 import { fork, type ChildProcess } from 'node:child_process';
@@ -17,6 +17,7 @@ import type { Bmv2Json } from '../kernel-lib/bmv2/json-format.js';
 
 const TABLE_SIZE = 1 << 20;
 const REGISTER_CELLS = 1024;
+const RANGE_CELLS = 32;
 
 /** S1's ipv4_router fixture with a larger table and a 1024-cell register added. */
 function program(): { p4info: P4Info; bmv2: Bmv2Json } {
@@ -111,6 +112,11 @@ async function measure(): Promise<void> {
     const read = await timed(child, async () => {
       for (let i = 0; i < reads; i++) await register.readRange();
     });
+    // The firewall migration's state copy reads registers in ranges of 32 cells.
+    const ranges = 1000;
+    const rangeRead = await timed(child, async () => {
+      for (let i = 0; i < ranges; i++) await register.readRange({ from: (i * RANGE_CELLS) % REGISTER_CELLS, to: ((i * RANGE_CELLS) % REGISTER_CELLS) + RANGE_CELLS - 1 });
+    });
 
     const rtts: number[] = [];
     const entry = route(0);
@@ -128,6 +134,7 @@ async function measure(): Promise<void> {
     console.log(`  insert, 1000 per call, calls one at a time: ${rate(batches * batch, batched)} entries/s (target >= 50,000; ${batches * batch} entries; ${cpu(batches * batch, batched)})`);
     console.log(`  insert, 50,000 in one call: ${rate(all.length, pipelined)} entries/s (${all.length} entries in one insert call; ${cpu(all.length, pipelined)})`);
     console.log(`  register read, ${REGISTER_CELLS} cells: ${(read.wallMs / reads).toFixed(2)} ms per read (${reads} reads; ${cpu(reads, read)})`);
+    console.log(`  register read, ranges of ${RANGE_CELLS} cells: ${((rangeRead.wallMs * 1000) / ranges).toFixed(0)} us per read (${ranges} reads; ${cpu(ranges, rangeRead)})`);
     console.log(`  single write round trip:   median ${quantile(rtts, 0.5).toFixed(0)} us, p99 ${quantile(rtts, 0.99).toFixed(0)} us (1000 writes)`);
   } finally {
     await sw.close();

@@ -15,13 +15,15 @@ export interface FirewallState {
 
 /**
  * Cells per register read. p4lab's switch serves a Read on the thread that
- * forwards packets; a whole 4096-cell register stalls it for tens of ms, and
- * the backlog then arrives as a burst (whose near-zero gaps also make any
- * flow look fast to the rate fingerprint). Small reads, each followed by a
- * pause as long as it took, leave the switch at least half its time to forward.
- * In the firewall migration (H2 at 1000 pps), 128-cell reads raised H2's
- * latency by 6-7.5 ms (paper: ~0.5 ms), 32-cell reads by 1.0-1.8 ms, for a
- * migration of ~1.3 s instead of ~0.6 s.
+ * forwards packets; a stall turns the backlog into a burst (whose near-zero
+ * gaps also make any flow look fast to the rate fingerprint). Small reads,
+ * each followed by a pause as long as it took, leave the switch at least half
+ * its time to forward. In the firewall migration (H2 at 1000 pps), 128-cell
+ * reads raised H2's latency by 6-7.5 ms (paper: ~0.5 ms), 32-cell reads by
+ * 1.0-1.8 ms, for a migration of ~1.3 s instead of ~0.6 s. Whole registers in
+ * one Read each, though the switch sends them in slices, raised it by 8-15 ms
+ * (in ~0.15 s): the switch process is fresh, so the burst of work also brings
+ * its first garbage collections and compilations.
  */
 const READ_CHUNK = 32;
 

@@ -59,28 +59,41 @@ export function writeEntity(s: EntityServices, type: UpdateType | undefined, ent
   }
 }
 
-export function readEntity(s: EntityServices, entity: Entity, out: Entity[]): void {
+/**
+ * The entities a Read entity addresses, checked now. The indexed externs'
+ * cells are read as the caller iterates; the other kinds are read at once.
+ */
+export function readEntity(s: EntityServices, entity: Entity): Iterable<Entity> {
   const kind = entity.entity;
   if (!kind) throw unsupported('');
-  if (kind === 'packet_replication_engine_entry') return s.replication.read(entity.packet_replication_engine_entry ?? {}, out);
+  const out: Entity[] = [];
+  if (kind === 'packet_replication_engine_entry') {
+    s.replication.read(entity.packet_replication_engine_entry ?? {}, out);
+    return out;
+  }
   const target = () => s.pipelines.target();
   switch (kind) {
-    case 'table_entry':
-      return readTableEntries(target(), entity.table_entry ?? {}, out);
-    case 'direct_counter_entry':
-      return readDirectCounters(target(), entity.direct_counter_entry ?? {}, out);
-    case 'direct_meter_entry':
-      return readDirectMeters(target(), entity.direct_meter_entry ?? {}, out);
     case 'register_entry':
-      return readRegisters(target(), entity.register_entry ?? {}, out);
+      return readRegisters(target(), entity.register_entry ?? {});
     case 'counter_entry':
-      return readCounters(target(), entity.counter_entry ?? {}, out);
+      return readCounters(target(), entity.counter_entry ?? {});
     case 'meter_entry':
-      return readMeters(target(), entity.meter_entry ?? {}, out);
+      return readMeters(target(), entity.meter_entry ?? {});
+    case 'table_entry':
+      readTableEntries(target(), entity.table_entry ?? {}, out);
+      return out;
+    case 'direct_counter_entry':
+      readDirectCounters(target(), entity.direct_counter_entry ?? {}, out);
+      return out;
+    case 'direct_meter_entry':
+      readDirectMeters(target(), entity.direct_meter_entry ?? {}, out);
+      return out;
     case 'value_set_entry':
-      return readValueSets(target(), entity.value_set_entry ?? {}, out);
+      readValueSets(target(), entity.value_set_entry ?? {}, out);
+      return out;
     case 'digest_entry':
-      return s.digests.read(target().pipeline, entity.digest_entry ?? {}, out);
+      s.digests.read(target().pipeline, entity.digest_entry ?? {}, out);
+      return out;
     default:
       throw unsupported(kind);
   }

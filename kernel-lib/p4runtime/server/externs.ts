@@ -1,13 +1,15 @@
 // Write and Read of the indexed externs: RegisterEntry, CounterEntry, MeterEntry.
 // An unset index addresses every cell (wildcard), id 0 every instance (Read only).
 // Registers over P4Runtime are a p4lab addition: real BMv2 answers UNIMPLEMENTED.
+// A Read is checked at once but its cells are read as the response is sent
+// (see the Read handler), so a read of thousands of cells is no long stall.
 import * as grpc from '@grpc/grpc-js';
 import { encodeBytes } from '../bytes.js';
-import type { CounterEntry, Entity, MeterEntry, RegisterEntry, UpdateType } from '../proto/messages.js';
+import type { CounterEntry, Entity, Index, MeterEntry, RegisterEntry, UpdateType } from '../proto/messages.js';
 import type { ArrayInfo } from './pipeline-info.js';
 import { RpcError } from './status.js';
 import type { Target } from './table-entries.js';
-import { counterDataOf, counterValueOf, indexesOf, meterConfigMessage, meterConfigOf, valueOf } from './values.js';
+import { counterDataOf, counterValueOf, indexRangeOf, meterConfigMessage, meterConfigOf, valueOf } from './values.js';
 
 function requireModify(kind: string, type: UpdateType | undefined): void {
   if (type !== 'MODIFY') {
@@ -21,8 +23,26 @@ function arrayOf(arrays: Map<number, ArrayInfo>, id: number | undefined, kind: s
   return a;
 }
 
-function arraysOf(arrays: Map<number, ArrayInfo>, id: number | undefined, kind: string): ArrayInfo[] {
-  return id ? [arrayOf(arrays, id, kind)] : [...arrays.values()];
+interface CellRange {
+  array: ArrayInfo;
+  from: number;
+  to: number;
+}
+
+/** The arrays and cells a Read addresses: one array (its index or every cell), or every cell of every array when the id is 0. */
+function cellsToRead(arrays: Map<number, ArrayInfo>, id: number | undefined, index: Index | undefined, kind: string): CellRange[] {
+  if (!id) return [...arrays.values()].map((array) => ({ array, from: 0, to: array.size - 1 }));
+  const array = arrayOf(arrays, id, kind);
+  return [{ array, ...indexRangeOf(index, array.size, `${kind} ${array.name}`) }];
+}
+
+/** The cells' entities: one cell at once (the common Read, one entity per cell), more of them as they are iterated. */
+function cellEntities(ranges: CellRange[], entity: (array: ArrayInfo, index: number) => Entity): Iterable<Entity> {
+  const only = ranges.length === 1 && ranges[0]!.from === ranges[0]!.to ? ranges[0] : undefined;
+  if (only) return [entity(only.array, only.from)];
+  return (function* () {
+    for (const { array, from, to } of ranges) for (let i = from; i <= to; i++) yield entity(array, i);
+  })();
 }
 
 export function writeRegister({ pipeline, control }: Target, type: UpdateType | undefined, e: RegisterEntry): void {
@@ -33,16 +53,15 @@ export function writeRegister({ pipeline, control }: Target, type: UpdateType | 
     throw new RpcError(grpc.status.INVALID_ARGUMENT, `${where}: data must be a bitstring of ${reg.bitwidth} bits (got ${e.data?.data ?? 'nothing'})`);
   }
   const value = valueOf(e.data.bitstring, reg.bitwidth, `${where} data`);
-  for (const i of indexesOf(e.index, reg.size, where)) control.registerWrite(reg.name, i, value);
+  const { from, to } = indexRangeOf(e.index, reg.size, where);
+  for (let i = from; i <= to; i++) control.registerWrite(reg.name, i, value);
 }
 
-export function readRegisters({ pipeline, control }: Target, e: RegisterEntry, out: Entity[]): void {
-  for (const reg of arraysOf(pipeline.info.registers, e.register_id, 'register')) {
-    for (const i of indexesOf(e.register_id ? e.index : undefined, reg.size, `register ${reg.name}`)) {
-      const value = control.registerRead(reg.name, i);
-      out.push({ register_entry: { register_id: reg.id, index: { index: i }, data: { bitstring: encodeBytes(value) } } });
-    }
-  }
+export function readRegisters({ pipeline, control }: Target, e: RegisterEntry): Iterable<Entity> {
+  const ranges = cellsToRead(pipeline.info.registers, e.register_id, e.index, 'register');
+  return cellEntities(ranges, (reg, i) => ({
+    register_entry: { register_id: reg.id, index: { index: i }, data: { bitstring: encodeBytes(control.registerRead(reg.name, i)) } },
+  }));
 }
 
 export function writeCounter({ pipeline, control }: Target, type: UpdateType | undefined, e: CounterEntry): void {
@@ -51,16 +70,15 @@ export function writeCounter({ pipeline, control }: Target, type: UpdateType | u
   const where = `counter ${counter.name}`;
   if (!e.data) throw new RpcError(grpc.status.INVALID_ARGUMENT, `${where}: data is missing`);
   const value = counterValueOf(e.data, where);
-  for (const i of indexesOf(e.index, counter.size, where)) control.counterWrite(counter.name, i, value);
+  const { from, to } = indexRangeOf(e.index, counter.size, where);
+  for (let i = from; i <= to; i++) control.counterWrite(counter.name, i, value);
 }
 
-export function readCounters({ pipeline, control }: Target, e: CounterEntry, out: Entity[]): void {
-  for (const counter of arraysOf(pipeline.info.counters, e.counter_id, 'counter')) {
-    for (const i of indexesOf(e.counter_id ? e.index : undefined, counter.size, `counter ${counter.name}`)) {
-      const data = counterDataOf(control.counterRead(counter.name, i), counter.unit);
-      out.push({ counter_entry: { counter_id: counter.id, index: { index: i }, data } });
-    }
-  }
+export function readCounters({ pipeline, control }: Target, e: CounterEntry): Iterable<Entity> {
+  const ranges = cellsToRead(pipeline.info.counters, e.counter_id, e.index, 'counter');
+  return cellEntities(ranges, (counter, i) => ({
+    counter_entry: { counter_id: counter.id, index: { index: i }, data: counterDataOf(control.counterRead(counter.name, i), counter.unit) },
+  }));
 }
 
 export function writeMeter({ pipeline, control }: Target, type: UpdateType | undefined, e: MeterEntry): void {
@@ -69,16 +87,16 @@ export function writeMeter({ pipeline, control }: Target, type: UpdateType | und
   const where = `meter ${meter.name}`;
   if (e.counter_data) throw new RpcError(grpc.status.UNIMPLEMENTED, `${where}: per-colour counter_data is not supported by the p4lab switch`);
   const config = e.config && meterConfigOf(e.config, where);
-  for (const i of indexesOf(e.index, meter.size, where)) control.meterSet(meter.name, i, config);
+  const { from, to } = indexRangeOf(e.index, meter.size, where);
+  for (let i = from; i <= to; i++) control.meterSet(meter.name, i, config);
 }
 
-export function readMeters({ pipeline, control }: Target, e: MeterEntry, out: Entity[]): void {
-  for (const meter of arraysOf(pipeline.info.meters, e.meter_id, 'meter')) {
-    for (const i of indexesOf(e.meter_id ? e.index : undefined, meter.size, `meter ${meter.name}`)) {
-      const config = control.meterGet(meter.name, i);
-      const entry: MeterEntry = { meter_id: meter.id, index: { index: i } };
-      if (config) entry.config = meterConfigMessage(config);
-      out.push({ meter_entry: entry });
-    }
-  }
+export function readMeters({ pipeline, control }: Target, e: MeterEntry): Iterable<Entity> {
+  const ranges = cellsToRead(pipeline.info.meters, e.meter_id, e.index, 'meter');
+  return cellEntities(ranges, (meter, i) => {
+    const config = control.meterGet(meter.name, i);
+    const entry: MeterEntry = { meter_id: meter.id, index: { index: i } };
+    if (config) entry.config = meterConfigMessage(config);
+    return { meter_entry: entry };
+  });
 }

@@ -56,10 +56,10 @@ export function meterConfigMessage(config: EngineMeterConfig): MeterConfig {
   return { cir: config.cir.toString(), cburst: config.cburst.toString(), pir: config.pir.toString(), pburst: config.pburst.toString() };
 }
 
-/** The cell indexes an entity addresses: one, or all of them when the index is unset. */
-export function indexesOf(index: Index | undefined, size: number, where: string): number[] {
-  if (index === undefined) return Array.from({ length: size }, (_, i) => i);
+/** The cells an entity addresses, first to last: one, or all of them when the index is unset. */
+export function indexRangeOf(index: Index | undefined, size: number, where: string): { from: number; to: number } {
+  if (index === undefined) return { from: 0, to: size - 1 };
   const i = int64(index.index);
   if (i < 0n || i >= BigInt(size)) throw new RpcError(grpc.status.OUT_OF_RANGE, `${where}: index ${i} is outside 0..${size - 1}`);
-  return [Number(i)];
+  return { from: Number(i), to: Number(i) };
 }
