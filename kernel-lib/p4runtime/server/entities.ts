@@ -66,11 +66,6 @@ export function writeEntity(s: EntityServices, type: UpdateType | undefined, ent
 export function readEntity(s: EntityServices, entity: Entity): Iterable<Entity> {
   const kind = entity.entity;
   if (!kind) throw unsupported('');
-  const out: Entity[] = [];
-  if (kind === 'packet_replication_engine_entry') {
-    s.replication.read(entity.packet_replication_engine_entry ?? {}, out);
-    return out;
-  }
   const target = () => s.pipelines.target();
   switch (kind) {
     case 'register_entry':
@@ -79,22 +74,29 @@ export function readEntity(s: EntityServices, entity: Entity): Iterable<Entity> 
       return readCounters(target(), entity.counter_entry ?? {});
     case 'meter_entry':
       return readMeters(target(), entity.meter_entry ?? {});
+  }
+  const out: Entity[] = [];
+  switch (kind) {
+    case 'packet_replication_engine_entry':
+      s.replication.read(entity.packet_replication_engine_entry ?? {}, out);
+      break;
     case 'table_entry':
       readTableEntries(target(), entity.table_entry ?? {}, out);
-      return out;
+      break;
     case 'direct_counter_entry':
       readDirectCounters(target(), entity.direct_counter_entry ?? {}, out);
-      return out;
+      break;
     case 'direct_meter_entry':
       readDirectMeters(target(), entity.direct_meter_entry ?? {}, out);
-      return out;
+      break;
     case 'value_set_entry':
       readValueSets(target(), entity.value_set_entry ?? {}, out);
-      return out;
+      break;
     case 'digest_entry':
       s.digests.read(target().pipeline, entity.digest_entry ?? {}, out);
-      return out;
+      break;
     default:
       throw unsupported(kind);
   }
+  return out;
 }
