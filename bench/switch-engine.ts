@@ -11,6 +11,7 @@ import type { KeyMatch } from '../kernel-lib/switch/control-plane.js';
 import { fileURLToPath } from 'node:url';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { Dataplane } from '../kernel-lib/switch/engine/dataplane.js';
+import { addRoutes, receiveSlots } from './workloads/router.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const fixtures = fileURLToPath(new URL('../../test/fixtures/bmv2/', import.meta.url));
@@ -28,24 +29,11 @@ function frame(dst: number): Uint8Array {
   return b;
 }
 
-// as the switch hands them over: views of whole receive slots, with a length
-const SLOT = 9216 + 64;
-const ring = new Uint8Array(64 * SLOT);
-const frames = Array.from({ length: 64 }, (_, i) => {
-  const view = ring.subarray(i * SLOT, (i + 1) * SLOT);
-  view.set(frame(0x0a000000 + ((i * 37) % 256 << 8) + 5));
-  return view;
-});
+const frames = receiveSlots((i) => frame(0x0a000000 + ((i * 37) % 256 << 8) + 5));
 
 async function measure(dp: Dataplane): Promise<void> {
   dp.loadProgram(readFileSync(fixtures + 'ipv4_router.json'));
-  for (let i = 0; i < 256; i++) {
-    dp.tableAdd('MyIngress.ipv4_lpm', {
-      key: [{ kind: 'lpm', value: BigInt(0x0a000000 + (i << 8)), prefixLen: 24 }],
-      action: { action: 'MyIngress.ipv4_forward', params: [BigInt(0x020000000000 + i), BigInt(1 + (i % 4))] },
-      priority: 0,
-    });
-  }
+  addRoutes(dp);
   let sent = 0;
   dp.onTransmit(() => {
     sent++;

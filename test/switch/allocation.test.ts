@@ -10,6 +10,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { Dataplane } from '../../kernel-lib/switch/engine/dataplane.js';
 import { LinkEmulator } from '../../kernel-lib/switch/link/link.js';
+import { addRoutes, receiveSlots } from '../../bench/workloads/router.js';
 import { fixture, ipv4Packet } from './engine-packets.js';
 
 const PACKETS = 200_000;
@@ -45,25 +46,12 @@ describe('allocation on the packet path', () => {
   it('the IPv4 router allocates nothing per forwarded packet', async () => {
     const dp = new Dataplane();
     dp.loadProgram(fixture('ipv4_router'));
-    for (let i = 0; i < 256; i++) {
-      dp.tableAdd('MyIngress.ipv4_lpm', {
-        key: [{ kind: 'lpm', value: BigInt(0x0a000000 + (i << 8)), prefixLen: 24 }],
-        action: { action: 'MyIngress.ipv4_forward', params: [BigInt(0x020000000000 + i), BigInt(1 + (i % 4))] },
-        priority: 0,
-      });
-    }
+    addRoutes(dp);
     let sent = 0;
     dp.onTransmit(() => {
       sent++;
     });
-    // as the ports hand packets over: views of whole receive slots, with a length
-    const SLOT = 9216 + 64;
-    const ring = new Uint8Array(64 * SLOT);
-    const frames = Array.from({ length: 64 }, (_, i) => {
-      const view = ring.subarray(i * SLOT, (i + 1) * SLOT);
-      view.set(ipv4Packet({ dst: `10.0.${(i * 37) % 256}.5`, totalBytes: 64 }));
-      return view;
-    });
+    const frames = receiveSlots((i) => ipv4Packet({ dst: `10.0.${(i * 37) % 256}.5`, totalBytes: 64 }));
     const perPacket = await bytesPerPacket((n) => {
       for (let i = 0; i < n; i++) {
         dp.receive(1, frames[i & 63]!, 64);
